@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "Celshade",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "cel", targets: ["cel"]),
+    .executable(name: "cel-extract", targets: ["cel-extract"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+  ],
+  targets: [
+    // System libraries and bridges.
+    .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat"),
+    .systemLibrary(name: "COpenCV", pkgConfig: "opencv4"),
+    .target(
+      name: "CImageBridge", dependencies: ["COpenCV"],
+      cxxSettings: [.unsafeFlags(["-O2"])]),
+
+    // Swift wrappers, one C dependency each.
+    .target(name: "CelCore"),
+    .target(name: "Video", dependencies: ["CFFmpeg", "CelCore"]),
+    .target(name: "Imaging", dependencies: ["CImageBridge", "CelCore"]),
+
+    // Stages and their command-line faces.
+    .target(
+      name: "Stages",
+      dependencies: [
+        "CelCore", "Video", "Imaging",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Yams", package: "Yams"),
+      ]),
+    .executableTarget(
+      name: "cel",
+      dependencies: ["Stages", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .executableTarget(
+      name: "cel-extract",
+      dependencies: ["Stages", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .executableTarget(
+      name: "make-sample",
+      dependencies: [
+        "Video", "CelCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    .testTarget(name: "CelCoreTests", dependencies: ["CelCore"]),
+    .testTarget(name: "VideoTests", dependencies: ["Video", "CelCore"]),
+    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CelCore", "CImageBridge"]),
+    .testTarget(
+      name: "StagesTests", dependencies: ["Stages", "Video", "Imaging", "CelCore"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["CelCore", "Video"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,42 @@
+/// Problems with the user's files and requests, each naming the file and what is wrong.
+package enum CelError: Error, CustomStringConvertible, Equatable {
+  case missing(String)
+  case isDirectory(String)
+  case notDirectory(String)
+  case unreadable(String, reason: String)
+  case cannotWrite(String, reason: String)
+  case invalidInput(String, reason: String)
+  case invalidRequest(String)
+
+  package var description: String {
+    switch self {
+    case .missing(let path): "\(path): no such file or folder"
+    case .isDirectory(let path): "\(path): is a folder, expected a file"
+    case .notDirectory(let path): "\(path): is not a folder"
+    case .unreadable(let path, let reason): "\(path): cannot read: \(reason)"
+    case .cannotWrite(let path, let reason): "\(path): cannot write: \(reason)"
+    case .invalidInput(let path, let reason): "\(path): \(reason)"
+    case .invalidRequest(let reason): reason
+    }
+  }
+
+  /// Checks that `path` names an existing regular file.
+  package static func requireFile(_ path: String) throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw CelError.missing(path)
+    }
+    if isDirectory.boolValue { throw CelError.isDirectory(path) }
+  }
+
+  /// Checks that `path` names an existing folder.
+  package static func requireDirectory(_ path: String) throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw CelError.missing(path)
+    }
+    if !isDirectory.boolValue { throw CelError.notDirectory(path) }
+  }
+}
+
+import Foundation

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct CelCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "cel", abstract: "Celshade")
+}
