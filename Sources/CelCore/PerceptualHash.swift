@@ -24,14 +24,7 @@ extension PixelBuffer {
   /// crisp line art, lower for motion blur and cross-fades.
   package var sharpness: Double {
     guard width > 2, height > 2 else { return 0 }
-    var grey = [Double](repeating: 0, count: width * height)
-    for index in 0..<(width * height) {
-      let o = index * channels
-      grey[index] =
-        channels >= 3
-        ? 0.114 * Double(bytes[o]) + 0.587 * Double(bytes[o + 1]) + 0.299 * Double(bytes[o + 2])
-        : Double(bytes[o])
-    }
+    let grey = greyLevels
     var sum = 0.0, squares = 0.0
     for y in 1..<(height - 1) {
       for x in 1..<(width - 1) {
@@ -43,5 +36,15 @@ extension PixelBuffer {
     }
     let n = Double((width - 2) * (height - 2))
     return squares / n - (sum / n) * (sum / n)
+  }
+
+  /// BT.601 luma of every pixel.
+  package var greyLevels: [Double] {
+    (0..<(width * height)).map { index in
+      let o = index * channels
+      return channels >= 3
+        ? 0.114 * Double(bytes[o]) + 0.587 * Double(bytes[o + 1]) + 0.299 * Double(bytes[o + 2])
+        : Double(bytes[o])
+    }
   }
 }

@@ -1,29 +1,32 @@
-/// Finds shot boundaries in a stream of small colour thumbnails.
+/// Finds shot boundaries in a stream of small thumbnails.
 ///
-/// The score between two consecutive frames is the histogram distance: half the L1
-/// distance between their 4×4×4-bin BGR colour histograms, that is, the share of pixels
-/// whose colour class changed (0 = same colours, 1 = no colour in common). A cut is a
-/// score of at least `threshold` that is also at least `spikeRatio` times the median
-/// score of the previous frames. Colour histograms barely move under a pan; a fade moves
-/// them a little on every frame, so its scores stay level and never spike.
+/// The score of a frame against the previous one is `1 − max(0, r)`, where r is Pearson's
+/// correlation between the two grey thumbnails inside the picture area (black bars left
+/// out, since bars shared by both frames would make any two frames look alike). Within a
+/// shot r stays near 1, also through a fade or a flash, since scaling brightness keeps a
+/// picture's shape; at a cut it falls towards 0. A cut is a score of at least `threshold`
+/// that is also at least `spikeRatio` times the median score of the previous 8 frames, so
+/// a fast pan or frantic action, whose scores stay high frame after frame, is not a run of
+/// cuts. Pass a `spikeRatio` of 0 when frames are seconds apart (key frames, intervals).
 package struct SceneCutDetector: Sendable {
   package var threshold: Double
   package var spikeRatio: Double
-  private var previous: [Double]?
+  private var previous: PixelBuffer?
   private var recentScores: [Double] = []
+  private let letterbox = LetterboxDetector()
   private static let window = 8
 
-  package init(threshold: Double = 0.3, spikeRatio: Double = 3) {
+  package init(threshold: Double = 0.5, spikeRatio: Double = 3) {
     self.threshold = threshold
     self.spikeRatio = spikeRatio
   }
 
   /// Feeds the next frame's thumbnail; returns whether a new shot starts with it.
   package mutating func isCut(_ thumbnail: PixelBuffer) -> Bool {
-    let histogram = Self.histogram(thumbnail)
-    defer { previous = histogram }
-    guard let previous else { return false }
-    let score = Self.distance(previous, histogram)
+    defer { previous = thumbnail }
+    guard let previous, previous.width == thumbnail.width, previous.height == thumbnail.height
+    else { return false }
+    let score = self.score(previous, thumbnail)
     let sorted = recentScores.sorted()
     let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     recentScores.append(score)
@@ -31,26 +34,36 @@ package struct SceneCutDetector: Sendable {
     return score >= threshold && score >= spikeRatio * median
   }
 
-  /// Normalised 64-bin colour histogram (grey buffers use the grey level for all three).
-  package static func histogram(_ pixels: PixelBuffer) -> [Double] {
-    var counts = [Double](repeating: 0, count: 64)
-    let channels = pixels.channels
-    pixels.bytes.withUnsafeBufferPointer { bytes in
-      var offset = 0
-      while offset < bytes.count {
-        let b = Int(bytes[offset]) >> 6
-        let g = channels >= 3 ? Int(bytes[offset + 1]) >> 6 : b
-        let r = channels >= 3 ? Int(bytes[offset + 2]) >> 6 : b
-        counts[(b << 4) | (g << 2) | r] += 1
-        offset += channels
-      }
+  /// The cut score of `b` after `a`, in 0...1.
+  package func score(_ a: PixelBuffer, _ b: PixelBuffer) -> Double {
+    let greyA = a.greyLevels, greyB = b.greyLevels
+    let width = b.width
+    let rows = (0..<b.height).map { y in greyB[(y * width)..<((y + 1) * width)].reduce(0, +) / Double(width) }
+    let columns = (0..<width).map { x in
+      stride(from: x, to: greyB.count, by: width).reduce(0) { $0 + greyB[$1] } / Double(b.height)
     }
-    let total = Double(pixels.width * pixels.height)
-    return counts.map { $0 / total }
+    let area = letterbox.content(rowMeans: rows, columnMeans: columns)
+    var valuesA: [Double] = [], valuesB: [Double] = []
+    for y in area.y..<(area.y + area.height) {
+      let range = (y * width + area.x)..<(y * width + area.x + area.width)
+      valuesA.append(contentsOf: greyA[range])
+      valuesB.append(contentsOf: greyB[range])
+    }
+    return 1 - max(0, Self.correlation(valuesA, valuesB))
   }
 
-  /// Half the L1 distance between two normalised histograms, in 0...1.
-  package static func distance(_ a: [Double], _ b: [Double]) -> Double {
-    zip(a, b).reduce(0) { $0 + abs($1.0 - $1.1) } / 2
+  /// Pearson's correlation; 1 when either image is flat (nothing to compare).
+  package static func correlation(_ a: [Double], _ b: [Double]) -> Double {
+    let n = Double(a.count)
+    guard n > 0 else { return 1 }
+    let meanA = a.reduce(0, +) / n, meanB = b.reduce(0, +) / n
+    var covariance = 0.0, varianceA = 0.0, varianceB = 0.0
+    for (x, y) in zip(a, b) {
+      covariance += (x - meanA) * (y - meanB)
+      varianceA += (x - meanA) * (x - meanA)
+      varianceB += (y - meanB) * (y - meanB)
+    }
+    guard varianceA > 1e-6 * n, varianceB > 1e-6 * n else { return 1 }
+    return covariance / (varianceA * varianceB).squareRoot()
   }
 }

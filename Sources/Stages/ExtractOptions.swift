@@ -27,8 +27,8 @@ package struct ExtractOptions: ParsableArguments, Sendable {
 
   @Option(
     name: .customLong("scene-threshold"),
-    help: "Histogram distance (0-1) that starts a new shot; see the README.")
-  package var sceneThreshold: Double = 0.3
+    help: "Cut score (0-1, one minus the correlation of consecutive frames) that starts a new shot.")
+  package var sceneThreshold: Double = 0.5
 
   @Option(help: "Skip everything before this time in seconds (opening credits).")
   package var start: Double?

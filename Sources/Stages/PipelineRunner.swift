@@ -1,0 +1,31 @@
+import CelCore
+import Foundation
+
+/// Runs a pipeline's stages in order on one dataset, in this process.
+///
+/// Each stage decides for itself, from the manifest, whether its outputs are current, so
+/// a re-run redoes only the stages whose options or inputs changed, and those after them.
+package struct PipelineRunner: Sendable {
+  package var pipeline: Pipeline
+  package var input: URL?
+  package var dataset: URL
+  package var isQuiet = false
+
+  package init(pipeline: Pipeline, input: URL?, dataset: URL) {
+    self.pipeline = pipeline
+    self.input = input
+    self.dataset = dataset
+  }
+
+  /// Runs every step; `report` hears each stage's outcome as it finishes.
+  package func run(report: (StageOutcome) -> Void = { _ in }) async throws -> [StageOutcome] {
+    var outcomes: [StageOutcome] = []
+    for step in pipeline.steps {
+      let outcome = try await step.stage.run(
+        arguments: step.arguments, input: input, dataset: dataset, isQuiet: isQuiet)
+      report(outcome)
+      outcomes.append(outcome)
+    }
+    return outcomes
+  }
+}
