@@ -45,12 +45,19 @@ let package = Package(
         "Video", "CelCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
-    .testTarget(name: "CelCoreTests", dependencies: ["CelCore"]),
-    .testTarget(name: "VideoTests", dependencies: ["Video", "CelCore"]),
-    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CelCore", "CImageBridge"]),
+    // Tests. TestSupport renders the small videos the tests decode.
+    .target(name: "TestSupport", dependencies: ["Video", "CelCore"], path: "Tests/TestSupport"),
+    .testTarget(name: "CelCoreTests", dependencies: ["CelCore", "TestSupport"]),
+    .testTarget(name: "VideoTests", dependencies: ["Video", "CelCore", "TestSupport"]),
     .testTarget(
-      name: "StagesTests", dependencies: ["Stages", "Video", "Imaging", "CelCore"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["CelCore", "Video"]),
+      name: "ImagingTests", dependencies: ["Imaging", "CelCore", "CImageBridge", "TestSupport"]),
+    .testTarget(
+      name: "StagesTests",
+      dependencies: ["Stages", "Video", "Imaging", "CelCore", "TestSupport"]),
+    .testTarget(
+      name: "EndToEndTests",
+      dependencies: ["cel", "cel-extract", "Stages", "CelCore", "TestSupport"],
+      resources: [.copy("Snapshots")]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -52,7 +52,8 @@ package struct SceneCutDetector: Sendable {
     return 1 - max(0, Self.correlation(valuesA, valuesB))
   }
 
-  /// Pearson's correlation; 1 when either image is flat (nothing to compare).
+  /// Pearson's correlation. A flat image (black, a title card's ground) correlates fully
+  /// with another flat image of the same level and not at all with anything else.
   package static func correlation(_ a: [Double], _ b: [Double]) -> Double {
     let n = Double(a.count)
     guard n > 0 else { return 1 }
@@ -63,7 +64,8 @@ package struct SceneCutDetector: Sendable {
       varianceA += (x - meanA) * (x - meanA)
       varianceB += (y - meanB) * (y - meanB)
     }
-    guard varianceA > 1e-6 * n, varianceB > 1e-6 * n else { return 1 }
+    let isFlatA = varianceA <= 4 * n, isFlatB = varianceB <= 4 * n  // deviation under 2 levels
+    if isFlatA || isFlatB { return isFlatA && isFlatB && abs(meanA - meanB) < 1 ? 1 : 0 }
     return covariance / (varianceA * varianceB).squareRoot()
   }
 }

@@ -139,7 +139,7 @@ package final class VideoEncoder {
         let side = av_stream_new_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, 9 * 4)
       {
         side.withMemoryRebound(to: Int32.self, capacity: 9) {
-          av_display_rotation_set($0, -90 * Double(settings.quarterTurns))
+          av_display_rotation_set($0, 90 * Double(settings.quarterTurns))
         }
       }
     }
