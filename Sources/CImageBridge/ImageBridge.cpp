@@ -165,16 +165,16 @@ extern "C" cvb_status cvb_image_grey_stats(const cvb_image *image, double *mean,
   });
 }
 
-extern "C" cvb_status cvb_image_grey_profiles(const cvb_image *image, double *row_means, int rows,
-                                              double *col_means, int cols) {
+extern "C" cvb_status cvb_image_grey_maxima(const cvb_image *image, double *row_maxima, int rows,
+                                            double *col_maxima, int cols) {
   return guarded([&] {
     cv::Mat grey = grey_of(image->mat);
     if (rows != grey.rows || cols != grey.cols) return fail(CVB_ERR_ARGUMENT, "profile sizes differ from the image");
     cv::Mat byRow, byColumn;
-    cv::reduce(grey, byRow, 1, cv::REDUCE_AVG, CV_64F);
-    cv::reduce(grey, byColumn, 0, cv::REDUCE_AVG, CV_64F);
-    for (int y = 0; y < rows; ++y) row_means[y] = byRow.at<double>(y, 0);
-    for (int x = 0; x < cols; ++x) col_means[x] = byColumn.at<double>(0, x);
+    cv::reduce(grey, byRow, 1, cv::REDUCE_MAX);
+    cv::reduce(grey, byColumn, 0, cv::REDUCE_MAX);
+    for (int y = 0; y < rows; ++y) row_maxima[y] = byRow.at<uint8_t>(y, 0);
+    for (int x = 0; x < cols; ++x) col_maxima[x] = byColumn.at<uint8_t>(0, x);
     return CVB_OK;
   });
 }

@@ -38,11 +38,13 @@ package struct SceneCutDetector: Sendable {
   package func score(_ a: PixelBuffer, _ b: PixelBuffer) -> Double {
     let greyA = a.greyLevels, greyB = b.greyLevels
     let width = b.width
-    let rows = (0..<b.height).map { y in greyB[(y * width)..<((y + 1) * width)].reduce(0, +) / Double(width) }
+    let rows = (0..<b.height).map { y in greyB[(y * width)..<((y + 1) * width)].max() ?? 0 }
     let columns = (0..<width).map { x in
-      stride(from: x, to: greyB.count, by: width).reduce(0) { $0 + greyB[$1] } / Double(b.height)
+      stride(from: x, to: greyB.count, by: width).reduce(0) { max($0, greyB[$1]) }
     }
-    let area = letterbox.content(rowMeans: rows, columnMeans: columns)
+    let area =
+      letterbox.content(rowMaxima: rows, columnMaxima: columns)
+      ?? PixelRect(x: 0, y: 0, width: width, height: b.height)
     var valuesA: [Double] = [], valuesB: [Double] = []
     for y in area.y..<(area.y + area.height) {
       let range = (y * width + area.x)..<(y * width + area.x + area.width)

@@ -93,14 +93,14 @@ package final class Image {
     return (mean, deviation)
   }
 
-  /// Mean grey level of every row and every column.
-  package func greyProfiles() throws -> (rows: [Double], columns: [Double]) {
+  /// Brightest grey level of every row and every column.
+  package func greyMaxima() throws -> (rows: [Double], columns: [Double]) {
     var rows = [Double](repeating: 0, count: height)
     var columns = [Double](repeating: 0, count: width)
     let (h, w) = (Int32(height), Int32(width))
     try rows.withUnsafeMutableBufferPointer { r in
       try columns.withUnsafeMutableBufferPointer { c in
-        try check(cvb_image_grey_profiles(handle, r.baseAddress, h, c.baseAddress, w), "profiles")
+        try check(cvb_image_grey_maxima(handle, r.baseAddress, h, c.baseAddress, w), "maxima")
       }
     }
     return (rows, columns)

@@ -46,7 +46,15 @@ package struct ExtractStage: Sendable {
     for (key, value) in parameters.sorted(by: { $0.key < $1.key }) { stagingKey.combine(key + value) }
     let staging = try StagingDirectory(for: framesURL, key: stagingKey.hex)
 
-    var run = ExtractionRun(stage: self, decoder: decoder, staging: staging)
+    let size = decoder.info.squarePixelSize
+    let pictureArea =
+      options.cropBars
+      ? try LetterboxProbe.pictureArea(
+        of: input, stream: options.stream, info: decoder.info, from: options.start ?? 0,
+        to: options.end)
+      : PixelRect(x: 0, y: 0, width: size.width, height: size.height)
+    var run = ExtractionRun(
+      stage: self, decoder: decoder, staging: staging, pictureArea: pictureArea)
     try await run.decodeAll()
     let counts = run.counts
     guard counts["decoded", default: 0] > 0 else {
@@ -71,6 +79,8 @@ private struct ExtractionRun {
   let stage: ExtractStage
   let decoder: VideoDecoder
   let staging: StagingDirectory
+  /// Where the picture is, bars excluded; the same for every frame of the film.
+  let pictureArea: PixelRect
   var records: [FrameRecord] = []
   var counts: [String: Int] = ["kept": 0, "decoded": 0]
 
@@ -78,13 +88,15 @@ private struct ExtractionRun {
   private let thumbnailer = FrameConverter()
   private var filter: FrameFilter
   private var sampler: FrameSampler
-  private let letterbox = LetterboxDetector()
   private let progress: ProgressReporter
 
-  init(stage: ExtractStage, decoder: VideoDecoder, staging: StagingDirectory) {
+  init(
+    stage: ExtractStage, decoder: VideoDecoder, staging: StagingDirectory, pictureArea: PixelRect
+  ) {
     self.stage = stage
     self.decoder = decoder
     self.staging = staging
+    self.pictureArea = pictureArea
     filter = FrameFilter(stage.options)
     sampler = FrameSampler(
       mode: stage.options.mode, interval: stage.options.interval,
@@ -111,9 +123,13 @@ private struct ExtractionRun {
         inFlight += 1
       }
 
+      // A frame without a timestamp (some AVI files) follows its predecessor by one frame.
+      let frameDuration = 1 / (info.frameRate ?? 25)
+      var lastTime = (options.start ?? 0) - frameDuration
       while !isFull, let frame = try decoder.nextFrame() {
         try Task.checkCancellation()
-        guard let time = frame.seconds else { continue }
+        let time = frame.seconds ?? lastTime + frameDuration
+        lastTime = time
         if let start = options.start, time < start { continue }
         if let end = options.end, time > end { break }
         counts["decoded", default: 0] += 1
@@ -152,13 +168,8 @@ private struct ExtractionRun {
     let info = decoder.info
     let size = info.squarePixelSize
     var image = try Image(converter.convert(candidate.frame, width: size.width, height: size.height))
-    var crop = PixelRect(x: 0, y: 0, width: size.width, height: size.height)
-    if stage.options.cropBars {
-      let profiles = try image.greyProfiles()
-      crop = letterbox.content(rowMeans: profiles.rows, columnMeans: profiles.columns)
-      if crop.width != size.width || crop.height != size.height {
-        image = try image.cropped(to: crop)
-      }
+    if pictureArea.width != size.width || pictureArea.height != size.height {
+      image = try image.cropped(to: pictureArea)
     }
     if info.quarterTurns != 0 { image = try image.rotated(quarterTurns: info.quarterTurns) }
 
@@ -181,7 +192,7 @@ private struct ExtractionRun {
         file: "frames/\(name)", source: stage.input.lastPathComponent,
         time: Double(milliseconds) / 1000, kind: candidate.frame.pictureType,
         isKeyframe: candidate.frame.isKeyframe, shot: candidate.shot, hash: hash.description,
-        crop: crop, width: image.width, height: image.height))
+        crop: pictureArea, width: image.width, height: image.height))
     counts["kept", default: 0] += 1
     if staging.finishedNames.contains(name) {
       counts["resumed", default: 0] += 1

@@ -58,9 +58,9 @@ cvb_status cvb_image_rotate(const cvb_image *image, int quarter_turns, cvb_image
 
 /* Mean and standard deviation of the grey (BT.601 luma) image. */
 cvb_status cvb_image_grey_stats(const cvb_image *image, double *mean, double *stddev);
-/* Mean grey level of each row (`rows` values) and each column (`cols` values). */
-cvb_status cvb_image_grey_profiles(const cvb_image *image, double *row_means, int rows,
-                                   double *col_means, int cols);
+/* Brightest grey level of each row (`rows` values) and each column (`cols` values). */
+cvb_status cvb_image_grey_maxima(const cvb_image *image, double *row_maxima, int rows,
+                                 double *col_maxima, int cols);
 /* 64-bit DCT perceptual hash: grey, 32×32 area resize, low 8×8 DCT block vs its median. */
 cvb_status cvb_image_phash(const cvb_image *image, uint64_t *hash);
 /* Fraction of pixels on Canny edges of the grey image. */
