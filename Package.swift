@@ -15,10 +15,15 @@ let package = Package(
   targets: [
     // System libraries and bridges.
     .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat"),
-    .systemLibrary(name: "COpenCV", pkgConfig: "opencv4"),
+    // OpenCV's headers are C++, seen only by this bridge. It links the three libraries it
+    // uses: opencv4's pkg-config list would load some 300 libraries at every start.
     .target(
-      name: "CImageBridge", dependencies: ["COpenCV"],
-      cxxSettings: [.unsafeFlags(["-O2"])]),
+      name: "CImageBridge",
+      cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-O2"])],
+      linkerSettings: [
+        .linkedLibrary("opencv_imgcodecs"), .linkedLibrary("opencv_imgproc"),
+        .linkedLibrary("opencv_core"),
+      ]),
 
     // Swift wrappers, one C dependency each.
     .target(name: "CelCore"),

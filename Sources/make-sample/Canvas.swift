@@ -43,6 +43,15 @@ struct Canvas {
     }
   }
 
+  /// Rotates the colour channels' levels by an amount that depends on `seed` (so repeated
+  /// shots are not identical), leaving the ink dark.
+  mutating func tint(_ seed: Int) {
+    let shift = [UInt8(truncatingIfNeeded: seed * 37), UInt8(truncatingIfNeeded: seed * 59), UInt8(truncatingIfNeeded: seed * 83)]
+    for index in pixels.bytes.indices where pixels.bytes[index] > 40 {
+      pixels.bytes[index] = 50 &+ (pixels.bytes[index] &- 50 &+ shift[index % 3]) % 200
+    }
+  }
+
   private mutating func set(_ x: Int, _ y: Int, _ colour: [UInt8]) {
     let offset = (y * pixels.width + x) * 3
     pixels.bytes[offset] = colour[0]

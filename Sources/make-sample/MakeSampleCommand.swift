@@ -23,19 +23,32 @@ struct MakeSampleCommand: ParsableCommand {
   @Option(help: "Frames per second.")
   var rate = 24
 
+  @Option(help: "Length in seconds; longer films repeat the four shots with new colours.")
+  var seconds = 12.0
+
+  @Option(name: .customLong("keyframe-seconds"), help: "Seconds between key frames.")
+  var keyframeSeconds = 1.0
+
+  @Option(help: "x264 preset: ultrafast ... veryslow.")
+  var preset = "slow"
+
   func run() throws {
     let height = width * 9 / 16 & ~1
     let picture = width * 100 / 235 & ~1
     let bar = (height - picture) / 2
     var settings = VideoEncoder.Settings(width: width, height: height)
     settings.frameRate = rate
-    settings.keyframeInterval = rate
-    settings.options = ["crf": "26", "preset": "slow", "x264-params": "scenecut=0"]
+    settings.keyframeInterval = max(1, Int((keyframeSeconds * Double(rate)).rounded()))
+    settings.options = ["crf": "26", "preset": preset, "x264-params": "scenecut=0"]
     let url = URL(fileURLWithPath: output)
     let encoder = try VideoEncoder(url: url, settings: settings)
-    let frameCount = Int(4 * SampleScenes.secondsPerShot) * rate
+    let frameCount = Int(seconds * Double(rate))
+    let cycle = 4 * SampleScenes.secondsPerShot
     for index in 0..<frameCount {
-      let scene = SampleScenes.frame(at: Double(index) / Double(rate), width: width, height: picture)
+      let time = Double(index) / Double(rate)
+      let scene = SampleScenes.frame(
+        at: time.truncatingRemainder(dividingBy: cycle), width: width, height: picture,
+        cycle: Int(time / cycle))
       var frame = PixelBuffer(width: width, height: height, filledWith: [0, 0, 0])
       frame.bytes.replaceSubrange(
         (bar * frame.bytesPerRow)..<((bar + picture) * frame.bytesPerRow), with: scene.bytes)

@@ -5,8 +5,9 @@ import Foundation
 enum SampleScenes {
   static let secondsPerShot = 3.0
 
-  /// The picture at `time` seconds of a film `width`×`height` (letterbox bars excluded).
-  static func frame(at time: Double, width: Int, height: Int) -> PixelBuffer {
+  /// The picture at `time` seconds of a film `width`×`height` (letterbox bars excluded);
+  /// each `cycle` of the four shots turns the colours a little.
+  static func frame(at time: Double, width: Int, height: Int, cycle: Int = 0) -> PixelBuffer {
     let shot = min(3, Int(time / secondsPerShot))
     let t = time - Double(shot) * secondsPerShot
     let w = Double(width), h = Double(height)
@@ -41,6 +42,7 @@ enum SampleScenes {
       canvas.box(x: -4, y: height * 6 / 10, width: width + 8, height: height, colour: [140, 80, 30])
       if t > 1.5 { canvas.dim(max(0, 1 - (t - 1.5) / 1.2)) }
     }
+    if cycle > 0 { canvas.tint(cycle) }
     return canvas.pixels
   }
 }
