@@ -1,3 +1,5 @@
+import Foundation
+
 /// Problems with the user's files and requests, each naming the file and what is wrong.
 package enum CelError: Error, CustomStringConvertible, Equatable {
   case missing(String)
@@ -38,5 +40,3 @@ package enum CelError: Error, CustomStringConvertible, Equatable {
     if !isDirectory.boolValue { throw CelError.notDirectory(path) }
   }
 }
-
-import Foundation

@@ -17,7 +17,9 @@ package struct DatasetManifest: Codable, Sendable, Equatable {
   /// Reads the manifest of `dataset`, or an empty one when there is none yet.
   package static func load(from dataset: URL) throws -> DatasetManifest {
     let url = dataset.appendingPathComponent(fileName)
-    guard let data = FileManager.default.contents(atPath: url.path) else { return DatasetManifest() }
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+      return DatasetManifest()
+    }
     do {
       return try JSONDecoder().decode(DatasetManifest.self, from: data)
     } catch {
@@ -46,10 +48,12 @@ package struct StageRecord: Codable, Sendable, Equatable {
   /// Output counts: files written, and items dropped per reason.
   package var counts: [String: Int]
   package var warnings: [String] = []
+  /// Inputs passed over at the user's request (`--skip-bad-inputs`), each with its reason.
+  package var skipped: [String] = []
 
   package init(
     stage: String, parameters: [String: String], inputFingerprint: String,
-    counts: [String: Int], warnings: [String] = []
+    counts: [String: Int], warnings: [String] = [], skipped: [String] = []
   ) {
     self.stage = stage
     self.toolVersion = CelshadeVersion.current
@@ -57,6 +61,7 @@ package struct StageRecord: Codable, Sendable, Equatable {
     self.inputFingerprint = inputFingerprint
     self.counts = counts
     self.warnings = warnings
+    self.skipped = skipped
   }
 
   /// Whether this record already covers a run with these parameters and this input.

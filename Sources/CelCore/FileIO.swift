@@ -42,7 +42,9 @@ package enum FileIO {
       throw CelError.unreadable(directory.path, reason: "cannot list the folder")
     }
     return names.sorted()
-      .filter { !$0.hasPrefix(".") && extensions.contains(($0 as NSString).pathExtension.lowercased()) }
+      .filter {
+        !$0.hasPrefix(".") && extensions.contains(($0 as NSString).pathExtension.lowercased())
+      }
       .map { directory.appendingPathComponent($0) }
   }
 

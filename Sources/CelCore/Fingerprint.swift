@@ -16,6 +16,9 @@ package struct Fingerprint: Sendable {
 
   package mutating func combine(_ text: String) { combine(Array(text.utf8) + [0]) }
 
+  /// The digest as a number.
+  package var value: UInt64 { state }
+
   package var hex: String {
     let digits = String(state, radix: 16)
     return String(repeating: "0", count: 16 - digits.count) + digits

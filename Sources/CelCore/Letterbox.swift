@@ -22,12 +22,15 @@ package struct LetterboxDetector: Sendable {
   /// The picture area inside the bars, with even offsets and sizes, or nil when the frame
   /// is dark nearly everywhere and so cannot tell.
   package func content(rowMaxima: [Double], columnMaxima: [Double]) -> PixelRect? {
-    let height = rowMaxima.count, width = columnMaxima.count
+    let height = rowMaxima.count
+    let width = columnMaxima.count
     let (top, bottom) = paired(barLength(rowMaxima), barLength(rowMaxima.reversed()))
     let (left, right) = paired(barLength(columnMaxima), barLength(columnMaxima.reversed()))
     guard top + bottom < height / 2, left + right < width / 2 else { return nil }
-    let y0 = evenUp(top), y1 = evenDown(height - bottom)
-    let x0 = evenUp(left), x1 = evenDown(width - right)
+    let y0 = evenUp(top)
+    let y1 = evenDown(height - bottom)
+    let x0 = evenUp(left)
+    let x1 = evenDown(width - right)
     guard y1 > y0, x1 > x0 else { return nil }
     return PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
   }
@@ -36,8 +39,10 @@ package struct LetterboxDetector: Sendable {
   package static func union(of areas: [PixelRect]) -> PixelRect? {
     guard let first = areas.first else { return nil }
     return areas.dropFirst().reduce(first) { a, b in
-      let x0 = min(a.x, b.x), y0 = min(a.y, b.y)
-      let x1 = max(a.x + a.width, b.x + b.width), y1 = max(a.y + a.height, b.y + b.height)
+      let x0 = min(a.x, b.x)
+      let y0 = min(a.y, b.y)
+      let x1 = max(a.x + a.width, b.x + b.width)
+      let y1 = max(a.y + a.height, b.y + b.height)
       return PixelRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
     }
   }

@@ -25,7 +25,8 @@ extension PixelBuffer {
   package var sharpness: Double {
     guard width > 2, height > 2 else { return 0 }
     let grey = greyLevels
-    var sum = 0.0, squares = 0.0
+    var sum = 0.0
+    var squares = 0.0
     for y in 1..<(height - 1) {
       for x in 1..<(width - 1) {
         let i = y * width + x

@@ -36,7 +36,8 @@ package struct SceneCutDetector: Sendable {
 
   /// The cut score of `b` after `a`, in 0...1.
   package func score(_ a: PixelBuffer, _ b: PixelBuffer) -> Double {
-    let greyA = a.greyLevels, greyB = b.greyLevels
+    let greyA = a.greyLevels
+    let greyB = b.greyLevels
     let width = b.width
     let rows = (0..<b.height).map { y in greyB[(y * width)..<((y + 1) * width)].max() ?? 0 }
     let columns = (0..<width).map { x in
@@ -45,7 +46,8 @@ package struct SceneCutDetector: Sendable {
     let area =
       letterbox.content(rowMaxima: rows, columnMaxima: columns)
       ?? PixelRect(x: 0, y: 0, width: width, height: b.height)
-    var valuesA: [Double] = [], valuesB: [Double] = []
+    var valuesA: [Double] = []
+    var valuesB: [Double] = []
     for y in area.y..<(area.y + area.height) {
       let range = (y * width + area.x)..<(y * width + area.x + area.width)
       valuesA.append(contentsOf: greyA[range])
@@ -59,14 +61,18 @@ package struct SceneCutDetector: Sendable {
   package static func correlation(_ a: [Double], _ b: [Double]) -> Double {
     let n = Double(a.count)
     guard n > 0 else { return 1 }
-    let meanA = a.reduce(0, +) / n, meanB = b.reduce(0, +) / n
-    var covariance = 0.0, varianceA = 0.0, varianceB = 0.0
+    let meanA = a.reduce(0, +) / n
+    let meanB = b.reduce(0, +) / n
+    var covariance = 0.0
+    var varianceA = 0.0
+    var varianceB = 0.0
     for (x, y) in zip(a, b) {
       covariance += (x - meanA) * (y - meanB)
       varianceA += (x - meanA) * (x - meanA)
       varianceB += (y - meanB) * (y - meanB)
     }
-    let isFlatA = varianceA <= 4 * n, isFlatB = varianceB <= 4 * n  // deviation under 2 levels
+    let isFlatA = varianceA <= 4 * n
+    let isFlatB = varianceB <= 4 * n  // deviation under 2 levels
     if isFlatA || isFlatB { return isFlatA && isFlatB && abs(meanA - meanB) < 1 ? 1 : 0 }
     return covariance / (varianceA * varianceB).squareRoot()
   }

@@ -52,9 +52,10 @@ package struct StagingDirectory: Sendable {
   /// or a file system without it), two renames leave a moment with no folder, but never a
   /// mixed one.
   private static func exchange(_ a: URL, _ b: URL) throws {
-    typealias RenameAt2 = @convention(c) (
-      Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32
-    ) -> Int32
+    typealias RenameAt2 =
+      @convention(c) (
+        Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32
+      ) -> Int32
     let renameExchange: UInt32 = 2
     if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") {
       let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)

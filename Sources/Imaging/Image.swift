@@ -1,6 +1,6 @@
+internal import CImageBridge
 import CelCore
 import Foundation
-internal import CImageBridge
 
 /// A decoded image held by OpenCV. Owns one `cvb_image` and frees it in `deinit`; not
 /// `Sendable`: tasks pass URLs and `PixelBuffer`s and open their own images.
@@ -11,8 +11,9 @@ package final class Image {
 
   deinit { cvb_image_free(handle) }
 
-  /// Copies a pixel buffer into a new image.
+  /// Copies a pixel buffer into a new image (BGR or grey: OpenCV's orders).
   package convenience init(_ pixels: PixelBuffer) throws {
+    precondition(pixels.channels == 1 || pixels.order == .bgr, "OpenCV images are BGR")
     let raw = try Self.make("image from pixels") { out in
       pixels.bytes.withUnsafeBufferPointer {
         cvb_image_from_pixels(
@@ -25,9 +26,10 @@ package final class Image {
 
   /// Decodes an image file as stored: any depth, any channel count. Wraps `cv::imread`.
   package static func read(_ url: URL) throws -> Image {
-    Image(owning: try make("read \(url.lastPathComponent)") { out in
-      url.path.withCString { cvb_image_read($0, out) }
-    })
+    Image(
+      owning: try make("read \(url.lastPathComponent)") { out in
+        url.path.withCString { cvb_image_read($0, out) }
+      })
   }
 
   package var width: Int { info.width }
@@ -37,7 +39,10 @@ package final class Image {
   package var depth: Int { info.depth }
 
   private var info: (width: Int, height: Int, channels: Int, depth: Int) {
-    var width: Int32 = 0, height: Int32 = 0, channels: Int32 = 0, depth: Int32 = 0
+    var width: Int32 = 0
+    var height: Int32 = 0
+    var channels: Int32 = 0
+    var depth: Int32 = 0
     cvb_image_info(handle, &width, &height, &channels, &depth)
     return (Int(width), Int(height), Int(channels), Int(depth))
   }
@@ -88,7 +93,8 @@ package final class Image {
 
   /// Mean and standard deviation of the grey levels.
   package func greyStatistics() throws -> (mean: Double, deviation: Double) {
-    var mean = 0.0, deviation = 0.0
+    var mean = 0.0
+    var deviation = 0.0
     try check(cvb_image_grey_stats(handle, &mean, &deviation), "grey statistics")
     return (mean, deviation)
   }
@@ -150,13 +156,15 @@ package final class Image {
   func withUnsafeHandle<T>(_ body: (OpaquePointer) throws -> T) rethrows -> T { try body(handle) }
 
   func derived(
-    _ operation: @autoclosure () -> String, _ body: (UnsafeMutablePointer<OpaquePointer?>) -> cvb_status
+    _ operation: @autoclosure () -> String,
+    _ body: (UnsafeMutablePointer<OpaquePointer?>) -> cvb_status
   ) throws -> Image {
     Image(owning: try Self.make(operation(), body))
   }
 
   private static func make(
-    _ operation: @autoclosure () -> String, _ body: (UnsafeMutablePointer<OpaquePointer?>) -> cvb_status
+    _ operation: @autoclosure () -> String,
+    _ body: (UnsafeMutablePointer<OpaquePointer?>) -> cvb_status
   ) throws -> OpaquePointer {
     var raw: OpaquePointer?
     try check(body(&raw), operation())

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CelCore
+import Video
 
 /// How `cel-extract` picks frames.
 package enum ExtractMode: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -14,6 +15,14 @@ package enum ExtractMode: String, ExpressibleByArgument, CaseIterable, Sendable 
 /// Image formats for extracted frames.
 package enum FrameFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
   case png, jpg, webp
+
+  var encoderFormat: StillImageEncoder.Format {
+    switch self {
+    case .png: .png
+    case .jpg: .jpg
+    case .webp: .webp
+    }
+  }
 }
 
 /// The options of the extract stage: every one changes which frames come out or how they
@@ -27,7 +36,8 @@ package struct ExtractOptions: ParsableArguments, Sendable {
 
   @Option(
     name: .customLong("scene-threshold"),
-    help: "Cut score (0-1, one minus the correlation of consecutive frames) that starts a new shot.")
+    help: "Cut score (0-1, one minus the correlation of consecutive frames) that starts a new shot."
+  )
   package var sceneThreshold: Double = 0.5
 
   @Option(help: "Skip everything before this time in seconds (opening credits).")
@@ -60,7 +70,9 @@ package struct ExtractOptions: ParsableArguments, Sendable {
 
   @Option(
     name: .customLong("duplicate-distance"),
-    help: "Drop a frame whose perceptual hash is within this many bits of the last kept one (0 keeps all).")
+    help:
+      "Drop a frame whose perceptual hash is within this many bits of the last kept one (0 keeps all)."
+  )
   package var duplicateDistance: Int = 6
 
   @Flag(

@@ -23,11 +23,12 @@ package struct ExtractStage: Sendable {
     self.options = options
   }
 
-  package var framesURL: URL { dataset.appendingPathComponent("frames") }
-  package var recordsURL: URL { dataset.appendingPathComponent("frames.jsonl") }
+  package var framesURL: URL { DatasetLayout(dataset).frames }
+  package var recordsURL: URL { DatasetLayout(dataset).frameRecords }
 
   package func run() async throws -> StageOutcome {
     try CelError.requireFile(input.path)
+    MemoryTuning.reuseLargeBuffers()
     let decoder = try VideoDecoder(
       url: input, streamIndex: options.stream, keyframesOnly: options.mode == .keyframes,
       threads: threads)
@@ -43,7 +44,9 @@ package struct ExtractStage: Sendable {
 
     var stagingKey = Fingerprint()
     stagingKey.combine(fingerprint)
-    for (key, value) in parameters.sorted(by: { $0.key < $1.key }) { stagingKey.combine(key + value) }
+    for (key, value) in parameters.sorted(by: { $0.key < $1.key }) {
+      stagingKey.combine(key + value)
+    }
     let staging = try StagingDirectory(for: framesURL, key: stagingKey.hex)
 
     let size = decoder.info.squarePixelSize
@@ -61,7 +64,7 @@ package struct ExtractStage: Sendable {
       throw CelError.invalidInput(input.path, reason: "no frame could be decoded")
     }
     try staging.commit()
-    try FrameRecord.writeLines(run.records, to: recordsURL)
+    try JSONLines.write(run.records, to: recordsURL)
     var warnings: [String] = []
     if decoder.damagedPackets > 0 {
       warnings.append("\(decoder.damagedPackets) damaged packets skipped")
@@ -84,7 +87,9 @@ private struct ExtractionRun {
   var records: [FrameRecord] = []
   var counts: [String: Int] = ["kept": 0, "decoded": 0]
 
+  // One converter per target size, so each keeps its scaler.
   private let converter = FrameConverter()
+  private let analyser = FrameConverter()
   private let thumbnailer = FrameConverter()
   private var filter: FrameFilter
   private var sampler: FrameSampler
@@ -119,7 +124,7 @@ private struct ExtractionRun {
           try await writers.next()
           inFlight -= 1
         }
-        writers.addTask { try Image(job.pixels).write(to: job.url, quality: job.quality) }
+        writers.addTask { try job.write() }
         inFlight += 1
       }
 
@@ -133,14 +138,15 @@ private struct ExtractionRun {
         if let start = options.start, time < start { continue }
         if let end = options.end, time > end { break }
         counts["decoded", default: 0] += 1
-        let thumbnail = try thumbnailer.convert(
+        let thumbnail = try thumbnailer.thumbnail(
           frame, width: thumbnailWidth, height: thumbnailHeight)
         if let candidate = sampler.feed(frame, time: time, thumbnail: thumbnail),
           let job = try keep(candidate)
         {
           try await write(job)
         }
-        progress.advance(note: String(format: "frames decoded, at %.0f s, %d kept", time, records.count))
+        progress.advance(
+          note: String(format: "frames decoded, at %.0f s, %d kept", time, records.count))
       }
       if !isFull, let candidate = sampler.finish(), let job = try keep(candidate) {
         try await write(job)
@@ -159,31 +165,45 @@ private struct ExtractionRun {
   private struct WriteJob: Sendable {
     var pixels: PixelBuffer
     var url: URL
+    var format: StillImageEncoder.Format
     var quality: Int?
+
+    func write() throws {
+      try FileIO.writeAtomically(
+        StillImageEncoder.encode(pixels, as: format, quality: quality), to: url)
+    }
   }
 
-  /// Converts a candidate to a square-pixel, upright, bar-free image and applies the
-  /// filters; returns the write to do, or nil when the frame is dropped or already written.
+  /// Applies the filters to a candidate on a small grey copy (statistics and the hash barely
+  /// change with scale, and most frames stop here), then converts a kept frame to its
+  /// full-size, square-pixel, upright, bar-free picture. Returns the write to do, or nil
+  /// when the frame is dropped or already written by an interrupted run.
   private mutating func keep(_ candidate: FrameSampler.Candidate) throws -> WriteJob? {
     let info = decoder.info
     let size = info.squarePixelSize
-    var image = try Image(converter.convert(candidate.frame, width: size.width, height: size.height))
-    if pictureArea.width != size.width || pictureArea.height != size.height {
-      image = try image.cropped(to: pictureArea)
+    let full = PixelRect(x: 0, y: 0, width: size.width, height: size.height)
+    let small = (
+      width: min(256, size.width), height: max(2, size.height * min(256, size.width) / size.width)
+    )
+    var grey = try analyser.convert(
+      candidate.frame, width: small.width, height: small.height, channels: 1)
+    if pictureArea != full {
+      grey = grey.cropped(to: pictureArea.scaled(from: (size.width, size.height), to: small))
     }
-    if info.quarterTurns != 0 { image = try image.rotated(quarterTurns: info.quarterTurns) }
-
-    let statistics = try image.greyStatistics()
+    var analysed = try Image(grey)
+    if info.quarterTurns != 0 { analysed = try analysed.rotated(quarterTurns: info.quarterTurns) }
+    let statistics = try analysed.greyStatistics()
     if let reason = filter.rejection(mean: statistics.mean, deviation: statistics.deviation) {
       counts[reason.rawValue, default: 0] += 1
       return nil
     }
-    let hash = try image.perceptualHash()
+    let hash = try analysed.perceptualHash()
     if filter.isDuplicate(hash) {
       counts[FrameFilter.Rejection.duplicate.rawValue, default: 0] += 1
       return nil
     }
 
+    let turned = info.quarterTurns % 2 == 1
     let milliseconds = Int((candidate.time * 1000).rounded())
     let stem = stage.input.deletingPathExtension().lastPathComponent
     let name = "\(stem)-\(String(format: "%09d", milliseconds)).\(stage.options.format.rawValue)"
@@ -192,14 +212,20 @@ private struct ExtractionRun {
         file: "frames/\(name)", source: stage.input.lastPathComponent,
         time: Double(milliseconds) / 1000, kind: candidate.frame.pictureType,
         isKeyframe: candidate.frame.isKeyframe, shot: candidate.shot, hash: hash.description,
-        crop: pictureArea, width: image.width, height: image.height))
+        crop: pictureArea, width: turned ? pictureArea.height : pictureArea.width,
+        height: turned ? pictureArea.width : pictureArea.height))
     counts["kept", default: 0] += 1
     if staging.finishedNames.contains(name) {
       counts["resumed", default: 0] += 1
       return nil
     }
+    // PNG and WebP take RGB: convert to it directly rather than to BGR and then again.
+    var pixels = try converter.convert(
+      candidate.frame, width: size.width, height: size.height, order: .rgb)
+    if pictureArea != full { pixels = pixels.cropped(to: pictureArea) }
+    pixels = pixels.rotated(quarterTurns: info.quarterTurns)
     return WriteJob(
-      pixels: try image.pixels(), url: staging.url.appendingPathComponent(name),
-      quality: stage.options.quality)
+      pixels: pixels, url: staging.url.appendingPathComponent(name),
+      format: stage.options.format.encoderFormat, quality: stage.options.quality)
   }
 }

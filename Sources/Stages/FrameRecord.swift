@@ -22,33 +22,8 @@ package struct FrameRecord: Codable, Sendable, Equatable {
   package var height: Int
 
   enum CodingKeys: String, CodingKey {
-    case file, source, time, kind, isKeyframe = "keyframe", shot, hash, crop, width, height
-  }
-
-  /// Reads a JSON Lines file of records.
-  package static func readLines(_ url: URL) throws -> [FrameRecord] {
-    guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-      throw CelError.unreadable(url.path, reason: "cannot open")
-    }
-    let decoder = JSONDecoder()
-    return try text.split(separator: "\n").enumerated().map { number, line in
-      do {
-        return try decoder.decode(FrameRecord.self, from: Data(line.utf8))
-      } catch {
-        throw CelError.invalidInput(url.path, reason: "line \(number + 1) is not a frame record")
-      }
-    }
-  }
-
-  /// Writes records as JSON Lines, atomically.
-  package static func writeLines(_ records: [FrameRecord], to url: URL) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    var data = Data()
-    for record in records {
-      data.append(try encoder.encode(record))
-      data.append(0x0A)
-    }
-    try FileIO.writeAtomically(data, to: url)
+    case file, source, time, kind
+    case isKeyframe = "keyframe"
+    case shot, hash, crop, width, height
   }
 }

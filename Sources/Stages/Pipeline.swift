@@ -58,10 +58,12 @@ package struct Pipeline: Sendable, Equatable {
     }
     for (key, _) in mapping where key.string != "stages" {
       throw PipelineError(
-        file: file, line: key.mark?.line, message: "unknown key '\(key.string ?? "?")' (expected 'stages')")
+        file: file, line: key.mark?.line,
+        message: "unknown key '\(key.string ?? "?")' (expected 'stages')")
     }
     guard let list = mapping["stages"]?.sequence else {
-      throw PipelineError(file: file, line: mapping.mark?.line, message: "expected a 'stages:' list")
+      throw PipelineError(
+        file: file, line: mapping.mark?.line, message: "expected a 'stages:' list")
     }
     let steps = try list.map { try step(from: $0, file: file) }
     return Pipeline(file: file, steps: steps)
@@ -77,7 +79,8 @@ package struct Pipeline: Sendable, Equatable {
     guard let stage = StageKind(rawValue: name) else {
       let known = StageKind.allCases.map(\.rawValue).joined(separator: ", ")
       throw PipelineError(
-        file: file, line: nameNode.mark?.line, message: "unknown stage '\(name)' (stages: \(known))")
+        file: file, line: nameNode.mark?.line, message: "unknown stage '\(name)' (stages: \(known))"
+      )
     }
     var options: [Option] = []
     if body.scalar?.string.isEmpty == false || body.sequence != nil {
@@ -87,7 +90,8 @@ package struct Pipeline: Sendable, Equatable {
     for (keyNode, valueNode) in body.mapping ?? [:] {
       guard let key = keyNode.string, let value = valueNode.scalar?.string else {
         throw PipelineError(
-          file: file, line: keyNode.mark?.line, message: "option values of '\(name)' must be scalars")
+          file: file, line: keyNode.mark?.line,
+          message: "option values of '\(name)' must be scalars")
       }
       let option = Option(key: key, value: value, line: keyNode.mark?.line)
       if let problem = stage.problem(with: option.arguments) {

@@ -4,25 +4,33 @@ import Foundation
 
 /// The stages a pipeline can name, and how each one is set up from its options.
 package enum StageKind: String, CaseIterable, Sendable {
-  case extract
+  case extract, tile, smooth, split
 
   /// Why these command-line arguments are not valid options for the stage, or nil.
   func problem(with arguments: [String]) -> String? {
-    do {
+    let message: String? =
       switch self {
-      case .extract: _ = try ExtractOptions.parse(arguments)
+      case .extract: Self.problem(ExtractOptions.self, arguments)
+      case .tile: Self.problem(TileOptions.self, arguments)
+      case .smooth: Self.problem(SmoothOptions.self, arguments)
+      case .split: Self.problem(SplitOptions.self, arguments)
       }
+    return message?.replacingOccurrences(of: "\n", with: " ")
+  }
+
+  private static func problem<Options: ParsableArguments>(
+    _ type: Options.Type, _ arguments: [String]
+  ) -> String? {
+    do {
+      _ = try Options.parse(arguments)
       return nil
     } catch {
-      let message: String =
-        switch self {
-        case .extract: ExtractOptions.message(for: error)
-        }
-      return message.replacingOccurrences(of: "\n", with: " ")
+      return Options.message(for: error)
     }
   }
 
-  /// Runs the stage with `arguments` on the pipeline's input and dataset.
+  /// Runs the stage with `arguments` on the pipeline's input and dataset. The input is the
+  /// film for `extract`; a folder as input is what `tile` cuts (the photo pipelines).
   func run(arguments: [String], input: URL?, dataset: URL, isQuiet: Bool) async throws
     -> StageOutcome
   {
@@ -35,6 +43,25 @@ package enum StageKind: String, CaseIterable, Sendable {
         input: input, dataset: dataset, options: try ExtractOptions.parse(arguments))
       stage.isQuiet = isQuiet
       return try await stage.run()
+    case .tile:
+      var isFolder: ObjCBool = false
+      let folder =
+        input.flatMap {
+          FileManager.default.fileExists(atPath: $0.path, isDirectory: &isFolder)
+            && isFolder.boolValue
+            ? $0 : nil
+        }
+      var stage = TileStage(
+        dataset: dataset, input: folder, options: try TileOptions.parse(arguments))
+      stage.isQuiet = isQuiet
+      return try await stage.run()
+    case .smooth:
+      var stage = SmoothStage(dataset: dataset, options: try SmoothOptions.parse(arguments))
+      stage.isQuiet = isQuiet
+      return try await stage.run()
+    case .split:
+      return try await SplitStage(dataset: dataset, options: try SplitOptions.parse(arguments))
+        .run()
     }
   }
 }

@@ -1,4 +1,5 @@
 import CelCore
+import Foundation
 
 /// What running a stage came to.
 package enum StageOutcome: Sendable {
@@ -19,7 +20,22 @@ package enum StageOutcome: Sendable {
     case .ran(let record):
       "\(record.stage): "
         + record.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-        .joined(separator: ", ")
+        .joined(separator: ", ") + valShare(record.counts)
     }
+  }
+
+  private func valShare(_ counts: [String: Int]) -> String {
+    guard let val = counts["val-tiles"], let train = counts["train-tiles"], val + train > 0 else {
+      return ""
+    }
+    return String(format: " (%.1f%% of tiles in val)", 100 * Double(val) / Double(val + train))
+  }
+}
+
+/// Prints a stage's one-line summary to standard output and its warnings to standard error.
+package func report(_ outcome: StageOutcome, quiet: Bool) {
+  if !quiet { print(outcome.summary) }
+  for warning in outcome.record.warnings {
+    FileHandle.standardError.write(Data("warning: \(outcome.record.stage): \(warning)\n".utf8))
   }
 }

@@ -1,5 +1,5 @@
-import CelCore
 internal import CFFmpeg
+import CelCore
 
 /// One decoded picture. Owns its `AVFrame` (reference-counted buffers, so keeping one
 /// frame alive costs no copy); not `Sendable`.

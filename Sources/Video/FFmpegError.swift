@@ -1,5 +1,5 @@
-import CelCore
 internal import CFFmpeg
+import CelCore
 
 /// A negative FFmpeg return code and the function that produced it.
 package struct FFmpegError: Error, CustomStringConvertible {

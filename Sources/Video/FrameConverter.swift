@@ -1,5 +1,5 @@
-import CelCore
 internal import CFFmpeg
+import CelCore
 
 /// Converts decoded frames of any pixel format to packed 8-bit BGR or grey at any size.
 ///
@@ -13,13 +13,15 @@ package final class FrameConverter {
 
   deinit { sws_freeContext(context) }
 
-  /// Scales `frame` to `width`×`height` BGR (`channels` 3) or grey (`channels` 1).
-  /// Wraps `sws_scale`.
-  package func convert(_ frame: DecodedFrame, width: Int, height: Int, channels: Int = 3) throws
-    -> PixelBuffer
-  {
-    precondition(channels == 1 || channels == 3, "BGR or grey only")
-    let target = channels == 3 ? AV_PIX_FMT_BGR24 : AV_PIX_FMT_GRAY8
+  /// Scales `frame` to `width`×`height` colour (`channels` 3, in `order`) or grey
+  /// (`channels` 1). Wraps `sws_scale`.
+  package func convert(
+    _ frame: DecodedFrame, width: Int, height: Int, channels: Int = 3,
+    order: PixelBuffer.ChannelOrder = .bgr
+  ) throws -> PixelBuffer {
+    precondition(channels == 1 || channels == 3, "colour or grey only")
+    let target =
+      channels == 1 ? AV_PIX_FMT_GRAY8 : order == .bgr ? AV_PIX_FMT_BGR24 : AV_PIX_FMT_RGB24
     return try frame.withUnsafeFrame { source in
       let storedFormat = AVPixelFormat(rawValue: source.pointee.format)
       let sourceFormat = Self.unDeprecated(storedFormat)
@@ -27,7 +29,7 @@ package final class FrameConverter {
       let flags = shrinking ? SWS_AREA : SWS_BICUBIC
       context = sws_getCachedContext(
         context, source.pointee.width, source.pointee.height, sourceFormat,
-        Int32(width), Int32(height), target, flags | SWS_ACCURATE_RND, nil, nil, nil)
+        Int32(width), Int32(height), target, flags, nil, nil, nil)
       guard let context else {
         throw FFmpegError(code: cffmpeg_error_invalid(), function: "sws_getCachedContext")
       }
@@ -40,11 +42,12 @@ package final class FrameConverter {
         context, coefficients, fullRange, coefficients, 1, 0, 1 << 16, 1 << 16)
 
       let rowBytes = width * channels
-      var bytes = [UInt8](repeating: 0, count: rowBytes * height)
-      let scaled = bytes.withUnsafeMutableBufferPointer { target -> Int32 in
+      var scaled: Int32 = 0
+      // Uninitialised: sws_scale writes every byte, and zeroing 6 MB a frame is not free.
+      let bytes = [UInt8](unsafeUninitializedCapacity: rowBytes * height) { target, count in
         var targetPlanes: [UnsafeMutablePointer<UInt8>?] = [target.baseAddress, nil, nil, nil]
         var targetStrides: [Int32] = [Int32(rowBytes), 0, 0, 0]
-        return withUnsafePointer(to: &source.pointee.data) { planes in
+        scaled = withUnsafePointer(to: &source.pointee.data) { planes in
           withUnsafePointer(to: &source.pointee.linesize) { strides in
             planes.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { planes in
               strides.withMemoryRebound(to: Int32.self, capacity: 8) { strides in
@@ -54,9 +57,12 @@ package final class FrameConverter {
             }
           }
         }
+        count = rowBytes * height
       }
       try check(scaled, "sws_scale")
-      return PixelBuffer(width: width, height: height, channels: channels, bytes: bytes)
+      var pixels = PixelBuffer(width: width, height: height, channels: channels, bytes: bytes)
+      pixels.order = order
+      return pixels
     }
   }
 

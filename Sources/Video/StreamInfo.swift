@@ -1,4 +1,5 @@
 import CelCore
+
 /// What a video stream holds, read from its container and codec parameters.
 package struct StreamInfo: Sendable, Equatable {
   /// Index of the stream in its file.

@@ -1,6 +1,6 @@
+internal import CFFmpeg
 import CelCore
 import Foundation
-internal import CFFmpeg
 
 /// Demuxes and decodes one video stream of a file, frame by frame, in constant memory.
 ///
@@ -80,7 +80,9 @@ package final class VideoDecoder {
     }
     codec = context
     do {
-      try check(avcodec_parameters_to_context(context, chosen.pointee.codecpar), "avcodec_parameters_to_context")
+      try check(
+        avcodec_parameters_to_context(context, chosen.pointee.codecpar),
+        "avcodec_parameters_to_context")
       context.pointee.pkt_timebase = chosen.pointee.time_base
       context.pointee.thread_count = Int32(threads)
       context.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE

@@ -1,6 +1,6 @@
+internal import CFFmpeg
 import CelCore
 import Foundation
-internal import CFFmpeg
 
 /// Encodes BGR frames into a video file through libavcodec and libavformat.
 ///
@@ -71,13 +71,13 @@ package final class VideoEncoder {
   /// Appends a BGR frame to `stream`, shown at `seconds` (default: frame number / rate).
   /// Wraps `sws_scale`, `avcodec_send_frame` and `av_interleaved_write_frame`.
   package func append(_ pixels: PixelBuffer, stream: Int = 0, at seconds: Double? = nil) throws {
-    precondition(pixels.channels == 3, "the encoder takes BGR frames")
+    precondition(pixels.channels == 3, "the encoder takes colour frames")
     guard let frame, let codec = codecs[stream] else { return }
     try check(av_frame_make_writable(frame), "av_frame_make_writable")
     if frame.pointee.format == AV_PIX_FMT_PAL8.rawValue {
       try Self.fillPaletted(frame, from: pixels)
     } else {
-      try scale(pixels, into: frame)
+      scaler = try PixelScaler.scale(pixels, into: frame, reusing: scaler)
     }
     let index = frameCounts[stream, default: 0]
     frameCounts[stream] = index + 1
@@ -109,7 +109,8 @@ package final class VideoEncoder {
       throw CelError.invalidRequest("unknown pixel format \(settings.pixelFormat)")
     }
     for index in 0..<settings.streamCount {
-      guard let stream = avformat_new_stream(format, nil), let codec = avcodec_alloc_context3(encoder)
+      guard let stream = avformat_new_stream(format, nil),
+        let codec = avcodec_alloc_context3(encoder)
       else { throw FFmpegError(code: FFmpegError.outOfMemory, function: "avformat_new_stream") }
       codecs.append(codec)
       streams.append(stream)
@@ -157,30 +158,6 @@ package final class VideoEncoder {
     self.packet = packet
   }
 
-  private func scale(_ pixels: PixelBuffer, into frame: UnsafeMutablePointer<AVFrame>) throws {
-    scaler = sws_getCachedContext(
-      scaler, Int32(pixels.width), Int32(pixels.height), AV_PIX_FMT_BGR24,
-      frame.pointee.width, frame.pointee.height, AVPixelFormat(rawValue: frame.pointee.format),
-      SWS_BICUBIC, nil, nil, nil)
-    guard let scaler else {
-      throw FFmpegError(code: cffmpeg_error_invalid(), function: "sws_getCachedContext")
-    }
-    let scaled = pixels.bytes.withUnsafeBufferPointer { source -> Int32 in
-      let sourcePlanes: [UnsafePointer<UInt8>?] = [source.baseAddress, nil, nil, nil]
-      let sourceStrides: [Int32] = [Int32(pixels.bytesPerRow), 0, 0, 0]
-      return withUnsafeMutablePointer(to: &frame.pointee.data) { planes in
-        withUnsafeMutablePointer(to: &frame.pointee.linesize) { strides in
-          planes.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { planes in
-            strides.withMemoryRebound(to: Int32.self, capacity: 8) { strides in
-              sws_scale(scaler, sourcePlanes, sourceStrides, 0, Int32(pixels.height), planes, strides)
-            }
-          }
-        }
-      }
-    }
-    try check(scaled, "sws_scale")
-  }
-
   /// Paletted frames: swscale cannot quantise, so the colours are indexed here; a frame
   /// with more than 256 colours is refused.
   private static func fillPaletted(_ frame: UnsafeMutablePointer<AVFrame>, from pixels: PixelBuffer)
@@ -192,9 +169,10 @@ package final class VideoEncoder {
     for y in 0..<pixels.height {
       for x in 0..<pixels.width {
         let o = (y * pixels.width + x) * 3
-        let red = UInt32(pixels.bytes[o + 2]) << 16
+        let (r, b) = pixels.order == .bgr ? (o + 2, o) : (o, o + 2)
+        let red = UInt32(pixels.bytes[r]) << 16
         let green = UInt32(pixels.bytes[o + 1]) << 8
-        let argb: UInt32 = 0xFF00_0000 | red | green | UInt32(pixels.bytes[o])
+        let argb: UInt32 = 0xFF00_0000 | red | green | UInt32(pixels.bytes[b])
         let index: UInt8
         if let known = palette[argb] {
           index = known
@@ -233,7 +211,9 @@ package final class VideoEncoder {
     sws_freeContext(scaler)
     scaler = nil
     if let format {
-      if format.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 { avio_closep(&format.pointee.pb) }
+      if format.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
+        avio_closep(&format.pointee.pb)
+      }
       avformat_free_context(format)
     }
     format = nil

@@ -39,6 +39,8 @@ struct ExtractCommand: AsyncParsableCommand {
     stage.isQuiet = quiet
     let outcome = try await stage.run()
     if !quiet { print(outcome.summary) }
-    for warning in outcome.record.warnings { FileHandle.standardError.write(Data("warning: \(input): \(warning)\n".utf8)) }
+    for warning in outcome.record.warnings {
+      FileHandle.standardError.write(Data("warning: \(input): \(warning)\n".utf8))
+    }
   }
 }

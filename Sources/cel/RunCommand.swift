@@ -31,11 +31,6 @@ struct RunCommand: AsyncParsableCommand {
       pipeline: loaded, input: input.map { URL(fileURLWithPath: $0) },
       dataset: URL(fileURLWithPath: output))
     runner.isQuiet = quiet
-    _ = try await runner.run { outcome in
-      if !quiet { print(outcome.summary) }
-      for warning in outcome.record.warnings {
-        FileHandle.standardError.write(Data("warning: \(outcome.record.stage): \(warning)\n".utf8))
-      }
-    }
+    _ = try await runner.run { report($0, quiet: quiet) }
   }
 }

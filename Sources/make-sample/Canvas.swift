@@ -10,10 +10,13 @@ struct Canvas {
   }
 
   /// A filled disc with an outline `outline` pixels wide.
-  mutating func disc(x cx: Double, y cy: Double, radius: Double, colour: [UInt8], outline: Double = 3)
-  {
-    let x0 = max(0, Int(cx - radius - 1)), x1 = min(pixels.width - 1, Int(cx + radius + 1))
-    let y0 = max(0, Int(cy - radius - 1)), y1 = min(pixels.height - 1, Int(cy + radius + 1))
+  mutating func disc(
+    x cx: Double, y cy: Double, radius: Double, colour: [UInt8], outline: Double = 3
+  ) {
+    let x0 = max(0, Int(cx - radius - 1))
+    let x1 = min(pixels.width - 1, Int(cx + radius + 1))
+    let y0 = max(0, Int(cy - radius - 1))
+    let y1 = min(pixels.height - 1, Int(cy + radius + 1))
     guard x0 <= x1, y0 <= y1 else { return }
     for y in y0...y1 {
       for x in x0...x1 {
@@ -46,7 +49,10 @@ struct Canvas {
   /// Rotates the colour channels' levels by an amount that depends on `seed` (so repeated
   /// shots are not identical), leaving the ink dark.
   mutating func tint(_ seed: Int) {
-    let shift = [UInt8(truncatingIfNeeded: seed * 37), UInt8(truncatingIfNeeded: seed * 59), UInt8(truncatingIfNeeded: seed * 83)]
+    let shift = [
+      UInt8(truncatingIfNeeded: seed * 37), UInt8(truncatingIfNeeded: seed * 59),
+      UInt8(truncatingIfNeeded: seed * 83),
+    ]
     for index in pixels.bytes.indices where pixels.bytes[index] > 40 {
       pixels.bytes[index] = 50 &+ (pixels.bytes[index] &- 50 &+ shift[index % 3]) % 200
     }

@@ -7,7 +7,8 @@ import Testing
   @Test func recordsStagesSideBySideAndJudgesCurrency() throws {
     let dataset = try makeTemporaryDirectory()
     let extract = StageRecord(
-      stage: "extract", parameters: ["mode": "keyframes"], inputFingerprint: "f1", counts: ["kept": 3])
+      stage: "extract", parameters: ["mode": "keyframes"], inputFingerprint: "f1",
+      counts: ["kept": 3])
     try DatasetManifest.record(extract, in: dataset)
     try DatasetManifest.record(
       StageRecord(stage: "tile", parameters: [:], inputFingerprint: "f2", counts: [:]), in: dataset)
@@ -28,7 +29,8 @@ import Testing
 
   @Test func fileFingerprintsFollowContent() throws {
     let folder = try makeTemporaryDirectory()
-    let a = folder.appendingPathComponent("a"), b = folder.appendingPathComponent("b")
+    let a = folder.appendingPathComponent("a")
+    let b = folder.appendingPathComponent("b")
     try Data(repeating: 1, count: 3 << 20).write(to: a)
     var changed = Data(repeating: 1, count: 3 << 20)
     changed[changed.count - 10] = 2

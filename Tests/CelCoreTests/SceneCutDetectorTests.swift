@@ -11,7 +11,8 @@ import Testing
   }
 
   @Test func findsTheCutsBetweenDifferentShots() {
-    let film = Array(repeating: SyntheticFilm.Picture.scene(1), count: 10)
+    let film =
+      Array(repeating: SyntheticFilm.Picture.scene(1), count: 10)
       + Array(repeating: .scene(2), count: 10) + Array(repeating: .scene(3), count: 10)
     #expect(cuts(film) == [10, 20])
   }

@@ -17,12 +17,17 @@ import Testing
 
   @Test func theReadmeCommandMakesTheSampleDatasetAndSkipsWhenCurrent() throws {
     let dataset = try makeTemporaryDirectory().appendingPathComponent("sample")
-    let arguments = ["run", "Pipelines/film-to-dataset.yaml", "--input", "Samples/sample.mp4", "--output", dataset.path]
+    let arguments = [
+      "run", "Pipelines/film-to-dataset.yaml", "--input", "Samples/sample.mp4", "--output",
+      dataset.path,
+    ]
     let first = try Executable(name: "cel").run(arguments)
     #expect(first.status == 0, "\(first.errors)")
-    let manifest = try String(contentsOf: dataset.appendingPathComponent("manifest.json"), encoding: .utf8)
+    let manifest = try String(
+      contentsOf: dataset.appendingPathComponent("manifest.json"), encoding: .utf8)
     #expect(try matchesSnapshot(manifest, named: "sample-manifest.json"), "\(manifest)")
-    let records = try FrameRecord.readLines(dataset.appendingPathComponent("frames.jsonl"))
+    let records = try JSONLines.read(
+      FrameRecord.self, from: dataset.appendingPathComponent("frames.jsonl"))
     #expect(records.count == 10)
 
     let second = try Executable(name: "cel").run(arguments)
@@ -32,32 +37,42 @@ import Testing
   @Test func badInputExitsNonZeroWithOneLine() throws {
     let folder = try makeTemporaryDirectory()
     let missing = folder.appendingPathComponent("film.mkv").path
-    let result = try Executable(name: "cel-extract").run(["-i", missing, "-o", folder.appendingPathComponent("d").path])
+    let result = try Executable(name: "cel-extract").run([
+      "-i", missing, "-o", folder.appendingPathComponent("d").path,
+    ])
     #expect(result.status != 0)
     #expect(result.errors == "Error: \(missing): no such file or folder\n")
 
     let pipeline = folder.appendingPathComponent("typo.yaml")
     try Data("stages:\n  - extract:\n      mod: scenes\n".utf8).write(to: pipeline)
-    let typo = try Executable(name: "cel").run(["run", pipeline.path, "-i", "Samples/sample.mp4", "-o", folder.appendingPathComponent("d").path])
+    let typo = try Executable(name: "cel").run([
+      "run", pipeline.path, "-i", "Samples/sample.mp4", "-o",
+      folder.appendingPathComponent("d").path,
+    ])
     #expect(typo.status != 0)
     #expect(typo.errors.hasPrefix("Error: \(pipeline.path):3: stage 'extract', key 'mod'"))
     #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("d").path))
   }
 
-  @Test(.timeLimit(.minutes(5))) func killedMidwayThenRunAgainFinishesWithoutRedoingFrames() async throws {
+  @Test(.timeLimit(.minutes(5))) func killedMidwayThenRunAgainFinishesWithoutRedoingFrames()
+    async throws
+  {
     let folder = try makeTemporaryDirectory()
     let film = folder.appendingPathComponent("long.mp4")
     var synthetic = SyntheticFilm(width: 640, height: 360, frameRate: 25)
     for index in 0..<400 { synthetic.show(.shifted(index / 25 + 1, index % 25 * 8), frames: 1) }
     try synthetic.write(to: film) { $0.keyframeInterval = 1 }
     let dataset = folder.appendingPathComponent("d")
-    let arguments = ["-i", film.path, "-o", dataset.path, "--duplicate-distance", "0", "--quality", "9", "-q"]
+    let arguments = [
+      "-i", film.path, "-o", dataset.path, "--duplicate-distance", "0", "--quality", "9", "-q",
+    ]
 
     let (process, _, _) = try Executable(name: "cel-extract").start(arguments)
     let staging = dataset.appendingPathComponent(".frames.partial")
     var finished: [String] = []
     for _ in 0..<600 {
-      finished = ((try? FileManager.default.contentsOfDirectory(atPath: staging.path)) ?? []).filter { !$0.hasPrefix(".") }
+      finished = ((try? FileManager.default.contentsOfDirectory(atPath: staging.path)) ?? []).filter
+      { !$0.hasPrefix(".") }
       if finished.count >= 20 { break }
       try await Task.sleep(for: .milliseconds(20))
     }
@@ -65,7 +80,8 @@ import Testing
     process.waitUntilExit()
     #expect(finished.count >= 20)
     #expect(!FileManager.default.fileExists(atPath: dataset.appendingPathComponent("frames").path))
-    #expect(!FileManager.default.fileExists(atPath: dataset.appendingPathComponent("manifest.json").path))
+    #expect(
+      !FileManager.default.fileExists(atPath: dataset.appendingPathComponent("manifest.json").path))
 
     let rerun = try Executable(name: "cel-extract").run(arguments)
     #expect(rerun.status == 0, "\(rerun.errors)")
@@ -73,7 +89,8 @@ import Testing
     let counts = try #require(manifest.stages["extract"]?.counts)
     #expect(counts["kept"] == 400)
     #expect((counts["resumed"] ?? 0) >= 20)
-    let names = try FileManager.default.contentsOfDirectory(atPath: dataset.appendingPathComponent("frames").path)
+    let names = try FileManager.default.contentsOfDirectory(
+      atPath: dataset.appendingPathComponent("frames").path)
     #expect(names.count == 400)
     #expect(names.allSatisfy { !$0.hasPrefix(".") })
   }

@@ -12,7 +12,9 @@ struct Executable {
   static let productsFolder: URL = {
     let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     var folder = runner.deletingLastPathComponent()
-    while folder.path != "/" && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("cel").path) {
+    while folder.path != "/"
+      && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("cel").path)
+    {
       folder = folder.deletingLastPathComponent()
     }
     return folder
@@ -32,7 +34,8 @@ struct Executable {
     var environment = ProcessInfo.processInfo.environment
     environment["COLUMNS"] = "100"
     process.environment = environment
-    let output = Pipe(), errors = Pipe()
+    let output = Pipe()
+    let errors = Pipe()
     process.standardOutput = output
     process.standardError = errors
     try process.run()

@@ -11,7 +11,8 @@ import Testing
     let result = try Executable(name: "cel-extract").run(
       ["-i", OpenCVSamples.megamind.path, "-o", dataset.path, "--mode", mode, "-q"])
     #expect(result.status == 0, "\(result.errors)")
-    let records = try FrameRecord.readLines(dataset.appendingPathComponent("frames.jsonl"))
+    let records = try JSONLines.read(
+      FrameRecord.self, from: dataset.appendingPathComponent("frames.jsonl"))
     let counts = try DatasetManifest.load(from: dataset).stages["extract"]?.counts ?? [:]
     return (records, counts)
   }

@@ -20,7 +20,8 @@ import Testing
       Issue.record("no error for \(input.path)")
       return ""
     } catch {
-      #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("dataset").path))
+      #expect(
+        !FileManager.default.fileExists(atPath: folder.appendingPathComponent("dataset").path))
       let text = "\(error)"
       #expect(!text.contains("\n"))
       return text
@@ -84,7 +85,9 @@ import Testing
   @Test func invalidOptionsAreRejectedBeforeAnyWork() throws {
     #expect(throws: (any Error).self) { try ExtractOptions.parse(["--interval", "0"]) }
     #expect(throws: (any Error).self) { try ExtractOptions.parse(["--start", "5", "--end", "2"]) }
-    #expect(throws: (any Error).self) { try ExtractOptions.parse(["--format", "png", "--quality", "50"]) }
+    #expect(throws: (any Error).self) {
+      try ExtractOptions.parse(["--format", "png", "--quality", "50"])
+    }
     #expect(throws: (any Error).self) { try ExtractOptions.parse(["--mode", "everything"]) }
   }
 }

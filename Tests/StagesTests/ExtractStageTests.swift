@@ -21,19 +21,27 @@ import Video
       input: input, dataset: folder.appendingPathComponent("dataset"), options: options)
     stage.isQuiet = true
     let outcome = try await stage.run()
-    return (try FrameRecord.readLines(stage.recordsURL), outcome.record.counts, stage.dataset)
+    return (
+      try JSONLines.read(FrameRecord.self, from: stage.recordsURL), outcome.record.counts,
+      stage.dataset
+    )
   }
 
   @Test func keyframesModeKeepsExactlyTheFramesWorthTraining() async throws {
     // One key frame a second: scene 1, black, scene 2, scene 2 again, white, flat grey, scene 3.
     var film = SyntheticFilm()
-    for picture: SyntheticFilm.Picture in [.scene(1), .black, .scene(2), .scene(2), .white, .dimmed(9, 0), .scene(3)] {
+    for picture: SyntheticFilm.Picture in [
+      .scene(1), .black, .scene(2), .scene(2), .white, .dimmed(9, 0), .scene(3),
+    ] {
       film.show(picture, frames: 10)
     }
     film.frames[50..<60] = ArraySlice(Array(repeating: .dimmed(99, 0.0), count: 10))
     let (records, counts, dataset) = try await extract(film)
     #expect(records.map(\.time) == [0, 2, 6])
-    #expect(records.map(\.file) == ["frames/film-000000000.png", "frames/film-000002000.png", "frames/film-000006000.png"])
+    #expect(
+      records.map(\.file) == [
+        "frames/film-000000000.png", "frames/film-000002000.png", "frames/film-000006000.png",
+      ])
     #expect(counts["decoded"] == 7)
     #expect(counts["dark"] == 2)
     #expect(counts["bright"] == 1)
@@ -127,10 +135,19 @@ import Video
     let dataset = folder.appendingPathComponent("dataset")
     var stage = ExtractStage(input: input, dataset: dataset, options: try ExtractOptions.parse([]))
     stage.isQuiet = true
-    guard case .ran = try await stage.run() else { Issue.record("first run skipped"); return }
-    guard case .upToDate = try await stage.run() else { Issue.record("second run redone"); return }
+    guard case .ran = try await stage.run() else {
+      Issue.record("first run skipped")
+      return
+    }
+    guard case .upToDate = try await stage.run() else {
+      Issue.record("second run redone")
+      return
+    }
     stage.options.format = .jpg
-    guard case .ran = try await stage.run() else { Issue.record("changed format skipped"); return }
+    guard case .ran = try await stage.run() else {
+      Issue.record("changed format skipped")
+      return
+    }
     let names = try FileManager.default.contentsOfDirectory(atPath: stage.framesURL.path).sorted()
     #expect(names == ["film-000000000.jpg", "film-000001000.jpg", "film-000002000.jpg"])
   }

@@ -25,7 +25,8 @@ import Testing
             max-frames: 5
       """)
     #expect(pipeline.steps.map(\.stage) == [.extract])
-    #expect(pipeline.steps[0].arguments == ["--mode", "scenes", "--no-crop-bars", "--max-frames", "5"])
+    #expect(
+      pipeline.steps[0].arguments == ["--mode", "scenes", "--no-crop-bars", "--max-frames", "5"])
   }
 
   @Test func errorsNameTheLineAndTheKey() throws {

@@ -51,7 +51,8 @@ package struct SyntheticFilm {
     let encoder = try VideoEncoder(url: url, settings: settings)
     for stream in 0..<settings.streamCount {
       for (index, picture) in frames.enumerated() {
-        try encoder.append(render(picture, variant: stream), stream: stream, at: Double(index) / Double(frameRate))
+        try encoder.append(
+          render(picture, variant: stream), stream: stream, at: Double(index) / Double(frameRate))
       }
     }
     try encoder.finish()
@@ -61,22 +62,27 @@ package struct SyntheticFilm {
   /// streams of one file can be told apart.
   package func render(_ picture: Picture, variant: Int = 0) -> PixelBuffer {
     var frame = PixelBuffer(width: width, height: height, filledWith: [0, 0, 0])
-    let innerWidth = width - 2 * pillarbox, innerHeight = height - 2 * letterbox
+    let innerWidth = width - 2 * pillarbox
+    let innerHeight = height - 2 * letterbox
     let inner = Self.draw(picture, width: innerWidth, height: innerHeight, variant: variant)
     for y in 0..<innerHeight {
       let from = y * inner.bytesPerRow
       let to = ((y + letterbox) * width + pillarbox) * 3
-      frame.bytes.replaceSubrange(to..<(to + inner.bytesPerRow), with: inner.bytes[from..<(from + inner.bytesPerRow)])
+      frame.bytes.replaceSubrange(
+        to..<(to + inner.bytesPerRow), with: inner.bytes[from..<(from + inner.bytesPerRow)])
     }
     return frame
   }
 
   /// A scene's picture alone, without bars.
-  package static func draw(_ picture: Picture, width: Int, height: Int, variant: Int = 0) -> PixelBuffer {
+  package static func draw(_ picture: Picture, width: Int, height: Int, variant: Int = 0)
+    -> PixelBuffer
+  {
     switch picture {
     case .black: return PixelBuffer(width: width, height: height, filledWith: [0, 0, 0])
     case .white: return PixelBuffer(width: width, height: height, filledWith: [255, 255, 255])
-    case .scene(let seed): return scene(seed, width: width, height: height, shift: 0, variant: variant)
+    case .scene(let seed):
+      return scene(seed, width: width, height: height, shift: 0, variant: variant)
     case .shifted(let seed, let shift):
       return scene(seed, width: width, height: height, shift: shift, variant: variant)
     case .dimmed(let seed, let factor):
@@ -86,7 +92,9 @@ package struct SyntheticFilm {
     }
   }
 
-  private static func scene(_ seed: Int, width: Int, height: Int, shift: Int, variant: Int) -> PixelBuffer {
+  private static func scene(_ seed: Int, width: Int, height: Int, shift: Int, variant: Int)
+    -> PixelBuffer
+  {
     var generator = SplitMix(seed: UInt64(seed * 7919 + variant * 104_729 + 1))
     func colour() -> [UInt8] { (0..<3).map { _ in UInt8(60 + generator.next() % 170) } }
     var pixels = PixelBuffer(width: width, height: height, filledWith: colour())
