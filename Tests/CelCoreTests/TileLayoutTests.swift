@@ -27,9 +27,10 @@ import Testing
     let tiles = rectangles(.regions, width: 640, height: 272)
     #expect(tiles.count == 6)
     #expect(tiles.allSatisfy { $0.x >= 0 && $0.y >= 0 && $0.x + 256 <= 640 && $0.y + 256 <= 272 })
-    #expect(tiles[0] == PixelRect(x: 0, y: 0, width: 256, height: 256))  // region 0..<213: centre 106
-    #expect(tiles[1] == PixelRect(x: 191, y: 0, width: 256, height: 256))  // 213..<426: centre 319
-    #expect(tiles[5] == PixelRect(x: 384, y: 16, width: 256, height: 256))  // clamped to the corner
+    // Regions 0..<213 and 213..<426 across: centres 106 and 319; the last clamped inside.
+    #expect(tiles[0] == PixelRect(x: 0, y: 0, width: 256, height: 256))
+    #expect(tiles[1] == PixelRect(x: 191, y: 0, width: 256, height: 256))
+    #expect(tiles[5] == PixelRect(x: 384, y: 16, width: 256, height: 256))
   }
 
   @Test func gridTilesDoNotOverlapAndAreCentred() {
