@@ -20,8 +20,11 @@ bin=$(swift build -c release --show-bin-path)
 cache=Benchmarks/.cache
 film=$cache/film-1080p-${seconds}s.mp4
 mkdir -p "$cache"
-[ -f "$film" ] || "$bin/make-sample" -o "$film" --width 1920 --rate 25 --seconds "$seconds" \
-  --keyframe-seconds 2 --preset ultrafast >&2
+if [ ! -f "$film" ]; then
+  "$bin/make-sample" -o "$cache/partial.mp4" --width 1920 --rate 25 --seconds "$seconds" \
+    --keyframe-seconds 2 --preset ultrafast >&2
+  mv "$cache/partial.mp4" "$film"
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -49,6 +52,7 @@ results=$(
   measure ffmpeg-keyframes ffmpeg -v error -skip_frame nokey -i "$film" -vsync vfr "$work/out/%06d.png"
   measure cel-keyframes-same "$bin/cel-extract" -q -i "$film" -o "$work/out" "${unfiltered[@]}"
   measure cel-keyframes-default "$bin/cel-extract" -q -i "$film" -o "$work/out"
+  measure cel-keyframes-level6 "$bin/cel-extract" -q -i "$film" -o "$work/out" "${unfiltered[@]}" --quality 6
   measure ffmpeg-scenes ffmpeg -v error -i "$film" -vf "select='gt(scene,0.3)'" -vsync vfr "$work/out/%06d.png"
   measure cel-scenes "$bin/cel-extract" -q -i "$film" -o "$work/out" --mode scenes
 )
@@ -62,6 +66,7 @@ echo "$results" | awk -v frames="$frames" -v secs="$seconds" '
     printf "| ffmpeg -skip_frame nokey, PNG | %.2f | %d | %d | 1.00 |\n", time["ffmpeg-keyframes"], mem["ffmpeg-keyframes"], files["ffmpeg-keyframes"]
     printf "| cel-extract keyframes, filters off (same frames), PNG | %.2f | %d | %d | %.2f |\n", time["cel-keyframes-same"], mem["cel-keyframes-same"], files["cel-keyframes-same"], time["cel-keyframes-same"] / time["ffmpeg-keyframes"]
     printf "| cel-extract keyframes, default filters, PNG | %.2f | %d | %d | %.2f |\n", time["cel-keyframes-default"], mem["cel-keyframes-default"], files["cel-keyframes-default"], time["cel-keyframes-default"] / time["ffmpeg-keyframes"]
+    printf "| cel-extract keyframes, filters off, PNG at zlib level 6 like ffmpeg | %.2f | %d | %d | %.2f |\n", time["cel-keyframes-level6"], mem["cel-keyframes-level6"], files["cel-keyframes-level6"], time["cel-keyframes-level6"] / time["ffmpeg-keyframes"]
     printf "| ffmpeg select=gt(scene,0.3), PNG | %.2f (%.0f frames/s) | %d | %d | 1.00 |\n", time["ffmpeg-scenes"], frames / time["ffmpeg-scenes"], mem["ffmpeg-scenes"], files["ffmpeg-scenes"]
     printf "| cel-extract scenes, PNG | %.2f (%.0f frames/s) | %d | %d | %.2f |\n", time["cel-scenes"], frames / time["cel-scenes"], mem["cel-scenes"], files["cel-scenes"], time["cel-scenes"] / time["ffmpeg-scenes"]
   }'
