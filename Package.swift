@@ -5,7 +5,20 @@ let argumentParser = Target.Dependency.product(
   name: "ArgumentParser", package: "swift-argument-parser")
 
 /// The command-line faces of the stages: each parses, validates, calls one stage, prints.
-let commands = ["cel", "cel-extract", "cel-tile", "cel-smooth", "cel-split"]
+/// The data stages' commands do not link libtorch, which would add half a second to
+/// every start.
+let dataCommands = ["cel-extract", "cel-tile", "cel-smooth", "cel-split"]
+let modelCommands = ["cel-import", "cel-apply"]
+let commands = ["cel"] + dataCommands + modelCommands
+
+/// libtorch: Debian's libtorch-dev, or the one `LIBTORCH` points at (a CUDA build, say),
+/// laid out as the libtorch archives are (include/, lib/).
+let libtorch = Context.environment["LIBTORCH"]
+let torchIncludes =
+  libtorch.map { ["-I\($0)/include", "-I\($0)/include/torch/csrc/api/include"] }
+  ?? ["-I/usr/include/torch/csrc/api/include"]
+let torchLinkerFlags =
+  libtorch.map { ["-L\($0)/lib", "-Xlinker", "-rpath", "-Xlinker", "\($0)/lib"] } ?? []
 
 let package = Package(
   name: "Celshade",
@@ -28,17 +41,30 @@ let package = Package(
         .linkedLibrary("opencv_core"),
       ]),
 
+    .target(
+      name: "CTorchBridge",
+      cxxSettings: [.unsafeFlags(torchIncludes + ["-O2"])],
+      linkerSettings: [
+        .linkedLibrary("torch"), .linkedLibrary("torch_cpu"), .linkedLibrary("c10"),
+        .unsafeFlags(torchLinkerFlags),
+      ]),
+
     // Swift wrappers, one C dependency each.
     .target(name: "CelCore"),
     .target(name: "Video", dependencies: ["CFFmpeg", "CelCore"]),
     .target(name: "Imaging", dependencies: ["CImageBridge", "CelCore"]),
+    .target(name: "Training", dependencies: ["CTorchBridge", "CelCore"]),
 
-    // The stages, composed from the wrappers.
+    // The stages, composed from the wrappers: the data stages, the model stages, and the
+    // driver that runs pipeline files naming both.
+    .target(name: "Stages", dependencies: ["CelCore", "Video", "Imaging", argumentParser]),
     .target(
-      name: "Stages",
+      name: "ModelStages",
+      dependencies: ["Stages", "CelCore", "Video", "Imaging", "Training", argumentParser]),
+    .target(
+      name: "Driver",
       dependencies: [
-        "CelCore", "Video", "Imaging", argumentParser,
-        .product(name: "Yams", package: "Yams"),
+        "Stages", "ModelStages", "CelCore", argumentParser, .product(name: "Yams", package: "Yams"),
       ]),
 
     // Tools: the sample film's renderer and the image benchmark.
@@ -57,12 +83,24 @@ let package = Package(
       exclude: ["Reference"]),
     .testTarget(
       name: "StagesTests",
-      dependencies: ["Stages", "Video", "Imaging", "CelCore", "TestSupport"]),
+      dependencies: ["Stages", "Driver", "Video", "Imaging", "CelCore", "TestSupport"]),
+    .testTarget(
+      name: "ModelTests",
+      dependencies: [
+        "ModelStages", "Training", "CTorchBridge", "Video", "Imaging", "CelCore", "TestSupport",
+      ],
+      exclude: ["Reference"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: commands.map { .target(name: $0) } + ["Stages", "CelCore", "TestSupport"],
       resources: [.copy("Snapshots")]),
   ]
-    + commands.map { .executableTarget(name: $0, dependencies: ["Stages", argumentParser]) },
-  swiftLanguageModes: [.v6]
+    + [.executableTarget(name: "cel", dependencies: ["Driver", "Stages", argumentParser])]
+    + dataCommands.map { .executableTarget(name: $0, dependencies: ["Stages", argumentParser]) }
+    + modelCommands.map {
+      .executableTarget(
+        name: $0, dependencies: ["ModelStages", "Stages", "CelCore", argumentParser])
+    },
+  swiftLanguageModes: [.v6],
+  cxxLanguageStandard: .cxx17
 )

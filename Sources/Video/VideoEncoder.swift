@@ -26,6 +26,8 @@ package final class VideoEncoder {
     package var defaultStream = 0
     /// Private encoder options, as `-x264-params`-style key/value pairs.
     package var options: [String: String] = [:]
+    /// A file whose audio streams are copied into the output alongside the video.
+    package var audioSource: URL?
 
     package init(width: Int, height: Int) {
       self.width = width
@@ -43,6 +45,7 @@ package final class VideoEncoder {
   private let path: String
   private var isFinished = false
   private var frameCounts: [Int: Int] = [:]
+  private var audio: AudioPassthrough?
 
   /// Creates `url` and writes its header.
   /// - Throws: `FFmpegError` when the container or encoder is unknown or refuses the settings.
@@ -54,6 +57,9 @@ package final class VideoEncoder {
       avformat_alloc_output_context2(&format, nil, nil, path), "avformat_alloc_output_context2")
     do {
       try openStreams()
+      if let source = settings.audioSource, let format {
+        audio = try AudioPassthrough(from: source, into: format)
+      }
       if let format, format.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
         try check(avio_open(&format.pointee.pb, path, AVIO_FLAG_WRITE), "avio_open \(path)")
       }
@@ -85,6 +91,12 @@ package final class VideoEncoder {
     frame.pointee.pts = Int64((time * 1000).rounded())
     try check(avcodec_send_frame(codec, frame), "avcodec_send_frame")
     try drain(stream)
+    if stream == 0, let format { try audio?.copy(upTo: time, into: format) }
+  }
+
+  /// Whether this FFmpeg has an encoder called `name` (such as "libx264").
+  package static func hasEncoder(_ name: String) -> Bool {
+    avcodec_find_encoder_by_name(name) != nil
   }
   /// Flushes the encoders and writes the trailer. Wraps `av_write_trailer`.
   package func finish() throws {
@@ -97,6 +109,7 @@ package final class VideoEncoder {
       try check(avcodec_send_frame(codecs[stream], nil), "avcodec_send_frame")
       try drain(stream)
     }
+    if let format { try audio?.copy(upTo: nil, into: format) }
     try check(av_write_trailer(format), "av_write_trailer")
   }
 
@@ -204,6 +217,7 @@ package final class VideoEncoder {
   }
 
   private func release() {
+    audio = nil
     for index in codecs.indices { avcodec_free_context(&codecs[index]) }
     codecs = []
     av_frame_free(&frame)

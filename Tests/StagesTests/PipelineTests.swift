@@ -1,4 +1,5 @@
 import CelCore
+import Driver
 import Foundation
 import Stages
 import TestSupport

@@ -1,5 +1,6 @@
 import CelCore
 import Foundation
+import Stages
 
 /// Runs a pipeline's stages in order on one dataset, in this process.
 ///

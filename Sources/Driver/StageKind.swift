@@ -1,10 +1,12 @@
 import ArgumentParser
 import CelCore
 import Foundation
+import ModelStages
+import Stages
 
 /// The stages a pipeline can name, and how each one is set up from its options.
 package enum StageKind: String, CaseIterable, Sendable {
-  case extract, tile, smooth, split
+  case extract, tile, smooth, split, apply
 
   /// Why these command-line arguments are not valid options for the stage, or nil.
   func problem(with arguments: [String]) -> String? {
@@ -14,6 +16,7 @@ package enum StageKind: String, CaseIterable, Sendable {
       case .tile: Self.problem(TileOptions.self, arguments)
       case .smooth: Self.problem(SmoothOptions.self, arguments)
       case .split: Self.problem(SplitOptions.self, arguments)
+      case .apply: Self.problem(ApplyOptions.self, arguments)
       }
     return message?.replacingOccurrences(of: "\n", with: " ")
   }
@@ -30,7 +33,8 @@ package enum StageKind: String, CaseIterable, Sendable {
   }
 
   /// Runs the stage with `arguments` on the pipeline's input and dataset. The input is the
-  /// film for `extract`; a folder as input is what `tile` cuts (the photo pipelines).
+  /// film for `extract`; a folder as input is what `tile` cuts (the photo pipelines); for
+  /// `apply` the input is what to cartoonize and the output where the cartoons go.
   func run(arguments: [String], input: URL?, dataset: URL, isQuiet: Bool) async throws
     -> StageOutcome
   {
@@ -62,6 +66,14 @@ package enum StageKind: String, CaseIterable, Sendable {
     case .split:
       return try await SplitStage(dataset: dataset, options: try SplitOptions.parse(arguments))
         .run()
+    case .apply:
+      guard let input else {
+        throw CelError.invalidRequest("the apply stage needs --input PHOTO, FOLDER or VIDEO")
+      }
+      var stage = ApplyStage(
+        input: input, output: dataset, options: try ApplyOptions.parse(arguments))
+      stage.isQuiet = isQuiet
+      return try await stage.run()
     }
   }
 }

@@ -1,5 +1,6 @@
 import CelCore
 import Foundation
+import Stages
 import Yams
 
 /// A pipeline file: the stages to run, in order, with their options.
@@ -94,15 +95,20 @@ package struct Pipeline: Sendable, Equatable {
           message: "option values of '\(name)' must be scalars")
       }
       let option = Option(key: key, value: value, line: keyNode.mark?.line)
-      if let problem = stage.problem(with: option.arguments) {
-        throw PipelineError(
-          file: file, line: option.line, message: "stage '\(name)', key '\(key)': \(problem)")
-      }
       options.append(option)
     }
     let step = Step(stage: stage, options: options, line: nameNode.mark?.line)
     if let problem = stage.problem(with: step.arguments) {
-      throw PipelineError(file: file, line: step.line, message: "stage '\(name)': \(problem)")
+      // The parser's message quotes the option it choked on; point at that key's line.
+      let culprit = options.first { option in
+        ["'--\(option.key)'", "'--\(option.key) ", "'--no-\(option.key)'"].contains {
+          problem.contains($0)
+        }
+      }
+      let message =
+        culprit.map { "stage '\(name)', key '\($0.key)': \(problem)" }
+        ?? "stage '\(name)': \(problem)"
+      throw PipelineError(file: file, line: culprit?.line ?? step.line, message: message)
     }
     return step
   }

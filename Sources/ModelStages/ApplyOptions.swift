@@ -1,0 +1,31 @@
+import ArgumentParser
+
+/// The options of `cel-apply`.
+package struct ApplyOptions: ParsableArguments, Sendable {
+  @Option(
+    name: [.customLong("model"), .customLong("style")],
+    help: ArgumentHelp(
+      "Generator weights: a .safetensors file, or a folder of the published .npy files (a style).",
+      valueName: "weights"))
+  package var model: String
+
+  @Option(name: .customLong("max-side"), help: "Scale pictures down first so no side exceeds this.")
+  package var maxSide: Int?
+
+  @Option(help: "Side of the tiles large pictures are processed in (memory grows with its square).")
+  package var tile = 576
+
+  @Flag(help: "Replace the output if it exists.")
+  package var overwrite = false
+
+  @Option(help: "Threads libtorch uses (default: all cores).")
+  package var threads: Int?
+
+  package init() {}
+
+  package mutating func validate() throws {
+    if let maxSide, maxSide < 4 { throw ValidationError("--max-side must be at least 4") }
+    guard tile >= 128 else { throw ValidationError("--tile must be at least 128") }
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+  }
+}

@@ -1,0 +1,146 @@
+import CelCore
+import Foundation
+import Imaging
+import Stages
+import Training
+import Video
+
+/// Cartoonizes a photo, a folder of photos, or a video with a generator.
+///
+/// Photos keep their size (or are scaled down to `--max-side` first); a folder's photos
+/// are read and written on other tasks while the generator works; a video keeps its frame
+/// rate and size and is written with H.264 (libx264) when this FFmpeg has it, MPEG-4 Part 2
+/// otherwise. Outputs are written under temporary names and renamed into place.
+package struct ApplyStage: Sendable {
+  package var input: URL
+  package var output: URL
+  package var options: ApplyOptions
+  package var isQuiet = false
+
+  package init(input: URL, output: URL, options: ApplyOptions) {
+    self.input = input
+    self.output = output
+    self.options = options
+  }
+
+  package enum Kind: Sendable { case photo, folder, video }
+
+  /// What the input is: a folder, a file with an image extension, or else a video.
+  package func kind() throws -> Kind {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: input.path, isDirectory: &isFolder) else {
+      throw CelError.missing(input.path)
+    }
+    if isFolder.boolValue { return .folder }
+    return DatasetLayout.imageExtensions.contains(input.pathExtension.lowercased())
+      ? .photo : .video
+  }
+
+  package static let name = "apply"
+
+  /// Runs, and counts the pictures (photos or frames) cartoonized. Writes no manifest: the
+  /// output is pictures, not a dataset.
+  package func run() async throws -> StageOutcome {
+    let count = try await cartoonizeAll()
+    return .ran(
+      StageRecord(
+        stage: Self.name, parameters: ["model": options.model], inputFingerprint: "",
+        counts: ["pictures": count]))
+  }
+
+  private func cartoonizeAll() async throws -> Int {
+    let kind = try kind()
+    if FileManager.default.fileExists(atPath: output.path) && !options.overwrite {
+      throw CelError.cannotWrite(output.path, reason: "exists (use --overwrite to replace it)")
+    }
+    let weights = try GeneratorWeights.load(URL(fileURLWithPath: options.model))
+    Generator.setThreads(options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    let cartoonizer = try Cartoonizer(weights: weights, tileSide: options.tile)
+    switch kind {
+    case .photo:
+      let picture = try readPhoto(input)
+      try writePhoto(try cartoonizer.cartoonize(picture), to: output)
+      return 1
+    case .folder: return try await applyToFolder(cartoonizer)
+    case .video: return try applyToVideo(cartoonizer)
+    }
+  }
+
+  /// A photo as 8-bit BGR, scaled down to `--max-side` when asked.
+  func readPhoto(_ url: URL) throws -> PixelBuffer {
+    var image: Image
+    do {
+      image = try Image.read(url).bgr8()
+    } catch {
+      throw CelError.invalidInput(url.path, reason: "not an image OpenCV can decode")
+    }
+    if let maxSide = options.maxSide, max(image.width, image.height) > maxSide {
+      let scale = Double(maxSide) / Double(max(image.width, image.height))
+      image = try image.resized(
+        width: max(1, Int(Double(image.width) * scale)),
+        height: max(1, Int(Double(image.height) * scale)))
+    }
+    return try image.pixels()
+  }
+
+  func writePhoto(_ picture: PixelBuffer, to url: URL) throws {
+    try Image(picture).write(to: url)
+  }
+
+  private func applyToFolder(_ cartoonizer: Cartoonizer) async throws -> Int {
+    let files = try FileIO.files(in: input, extensions: DatasetLayout.imageExtensions)
+    guard !files.isEmpty else { throw CelError.invalidInput(input.path, reason: "holds no images") }
+    try FileIO.createDirectory(output)
+    let progress = ProgressReporter("apply", total: files.count, quiet: isQuiet)
+    // Reading the next photo and writing the last one overlap the generator's work.
+    var next: Task<PixelBuffer, any Error>? = Task { [self] in try readPhoto(files[0]) }
+    var writing: Task<Void, any Error>?
+    for (index, file) in files.enumerated() {
+      guard let reading = next else { break }
+      let picture = try await reading.value
+      next = index + 1 < files.count ? Task { [self] in try readPhoto(files[index + 1]) } : nil
+      let cartoon = try cartoonizer.cartoonize(picture)
+      try await writing?.value
+      let target = output.appendingPathComponent(file.lastPathComponent)
+      writing = Task { [self] in try writePhoto(cartoon, to: target) }
+      progress.advance()
+    }
+    try await writing?.value
+    progress.finish("\(files.count) photos cartoonized")
+    return files.count
+  }
+
+  private func applyToVideo(_ cartoonizer: Cartoonizer) throws -> Int {
+    let decoder = try VideoDecoder(url: input)
+    let info = decoder.info
+    let size = info.squarePixelSize
+    var settings = VideoEncoder.Settings(width: size.width, height: size.height)
+    settings.frameRate = Int((info.frameRate ?? 25).rounded())
+    settings.keyframeInterval = settings.frameRate * 2
+    settings.codec = VideoEncoder.hasEncoder("libx264") ? "libx264" : "mpeg4"
+    settings.options =
+      settings.codec == "libx264" ? ["crf": "18", "preset": "medium"] : ["qscale": "3"]
+    settings.audioSource = input
+    let temporary = FileIO.temporaryURL(for: output)
+    let progress = ProgressReporter(
+      "apply", total: info.duration.map { Int($0 * (info.frameRate ?? 25)) }, quiet: isQuiet)
+    let converter = FrameConverter()
+    var count = 0
+    do {
+      let encoder = try VideoEncoder(url: temporary, settings: settings)
+      while let frame = try decoder.nextFrame() {
+        let picture = try converter.convert(frame, width: size.width, height: size.height)
+        try encoder.append(try cartoonizer.cartoonize(picture), at: frame.seconds)
+        count += 1
+        progress.advance()
+      }
+      try encoder.finish()
+      try FileIO.replace(output, with: temporary)
+    } catch {
+      try? FileManager.default.removeItem(at: temporary)
+      throw error
+    }
+    progress.finish("\(count) frames cartoonized")
+    return count
+  }
+}

@@ -1,0 +1,84 @@
+import CelCore
+import Foundation
+import Training
+
+/// Generator weights from the files users have: the published CartoonGAN layout (a folder
+/// with one `.npy` per tensor, as CartoonGan-tensorflow publishes Hayao, Shinkai, Hosoda
+/// and Paprika) or a `.safetensors` file written by `cel-import` or `cel-train`.
+///
+/// Every tensor the generator needs is checked by name and shape before any is used; the
+/// variant travels in the safetensors metadata, so `cel-apply` never has to be told.
+package struct GeneratorWeights: Sendable {
+  package var variant: Generator.Variant
+  package var tensors: [String: NumpyArray]
+
+  package static let variantKey = "celshade.generator"
+
+  /// Reads a folder of `.npy` files or a `.safetensors` file.
+  package static func load(_ url: URL) throws -> GeneratorWeights {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+      throw CelError.missing(url.path)
+    }
+    let weights = isFolder.boolValue ? try fromNumpyFolder(url) : try fromSafeTensors(url)
+    try weights.check(against: Generator(variant: weights.variant).parameters, source: url)
+    return weights
+  }
+
+  private static func fromNumpyFolder(_ folder: URL) throws -> GeneratorWeights {
+    let expected = try Generator(variant: .published).parameters
+    guard
+      FileManager.default.fileExists(
+        atPath: folder.appendingPathComponent("conv01_1.weight.npy").path)
+    else {
+      throw CelError.invalidInput(
+        folder.path, reason: "not a folder of CartoonGAN weights (no conv01_1.weight.npy)")
+    }
+    var tensors: [String: NumpyArray] = [:]
+    for (name, _) in expected {
+      let file = folder.appendingPathComponent(name + ".npy")
+      guard FileManager.default.fileExists(atPath: file.path) else {
+        throw CelError.invalidInput(folder.path, reason: "missing \(name).npy")
+      }
+      tensors[name] = try NumpyArray.read(file)
+    }
+    return GeneratorWeights(variant: .published, tensors: tensors)
+  }
+
+  private static func fromSafeTensors(_ file: URL) throws -> GeneratorWeights {
+    let contents = try SafeTensors.read(file)
+    let name = contents.metadata[variantKey] ?? Generator.Variant.published.rawValue
+    guard let variant = Generator.Variant(rawValue: name) else {
+      throw CelError.invalidInput(file.path, reason: "holds an unknown generator variant '\(name)'")
+    }
+    return GeneratorWeights(variant: variant, tensors: contents.tensors)
+  }
+
+  /// Every parameter present with its shape; the first problem is named.
+  private func check(against expected: [(name: String, shape: [Int])], source: URL) throws {
+    for (name, shape) in expected {
+      guard let tensor = tensors[name] else {
+        throw CelError.invalidInput(source.path, reason: "missing tensor \(name)")
+      }
+      guard tensor.shape == shape else {
+        throw CelError.invalidInput(
+          source.path,
+          reason: "tensor \(name) has shape \(tensor.shape), the generator needs \(shape)")
+      }
+    }
+  }
+
+  /// A generator holding these weights.
+  package func makeGenerator() throws -> Generator {
+    let generator = try Generator(variant: variant)
+    for (name, _) in generator.parameters {
+      if let tensor = tensors[name] { try generator.setParameter(name, tensor.values) }
+    }
+    return generator
+  }
+
+  /// The weights as a safetensors file, with the variant in its metadata.
+  package func safeTensors() -> SafeTensors {
+    SafeTensors(tensors: tensors, metadata: [Self.variantKey: variant.rawValue])
+  }
+}

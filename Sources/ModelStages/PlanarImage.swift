@@ -1,0 +1,129 @@
+import CelCore
+
+/// A picture as three float planes (NCHW, batch of one) with values in [-1, 1], the form
+/// the generator takes and gives. Channel order is the picture's own (BGR).
+struct PlanarImage {
+  var width: Int
+  var height: Int
+  var values: [Float]
+
+  init(width: Int, height: Int, values: [Float]? = nil) {
+    self.width = width
+    self.height = height
+    self.values = values ?? [Float](repeating: 0, count: 3 * width * height)
+  }
+
+  init(_ pixels: PixelBuffer) {
+    let plane = pixels.width * pixels.height
+    var values = [Float](repeating: 0, count: 3 * plane)
+    pixels.bytes.withUnsafeBufferPointer { bytes in
+      for index in 0..<plane {
+        for channel in 0..<3 {
+          values[channel * plane + index] = Float(bytes[index * 3 + channel]) / 127.5 - 1
+        }
+      }
+    }
+    self.init(width: pixels.width, height: pixels.height, values: values)
+  }
+
+  /// Back to 8-bit BGR: (y + 1) / 2 of full scale, rounded and clamped.
+  func pixels() -> PixelBuffer {
+    let plane = width * height
+    var bytes = [UInt8](repeating: 0, count: 3 * plane)
+    for index in 0..<plane {
+      for channel in 0..<3 {
+        let value = (values[channel * plane + index] + 1) * 127.5
+        bytes[index * 3 + channel] = UInt8(max(0, min(255, value.rounded())))
+      }
+    }
+    return PixelBuffer(width: width, height: height, channels: 3, bytes: bytes)
+  }
+
+  func cropped(_ rect: PixelRect) -> PlanarImage {
+    var result = PlanarImage(width: rect.width, height: rect.height)
+    for channel in 0..<3 {
+      for y in 0..<rect.height {
+        let from = channel * width * height + (rect.y + y) * width + rect.x
+        let to = channel * rect.width * rect.height + y * rect.width
+        result.values.replaceSubrange(
+          to..<(to + rect.width), with: values[from..<(from + rect.width)])
+      }
+    }
+    return result
+  }
+
+  /// Sides grown to multiples of `multiple` by mirroring the last rows and columns.
+  func reflectPadded(toMultipleOf multiple: Int) -> PlanarImage {
+    let newWidth = (width + multiple - 1) / multiple * multiple
+    let newHeight = (height + multiple - 1) / multiple * multiple
+    guard newWidth != width || newHeight != height else { return self }
+    func mirror(_ i: Int, _ n: Int) -> Int { i < n ? i : max(0, 2 * n - 2 - i) }
+    var result = PlanarImage(width: newWidth, height: newHeight)
+    for channel in 0..<3 {
+      for y in 0..<newHeight {
+        for x in 0..<newWidth {
+          result.values[channel * newWidth * newHeight + y * newWidth + x] =
+            values[channel * width * height + mirror(y, height) * width + mirror(x, width)]
+        }
+      }
+    }
+    return result
+  }
+
+  /// A smaller copy, each value the mean of the source values its area covers.
+  func resized(width newWidth: Int, height newHeight: Int) -> PlanarImage {
+    var result = PlanarImage(width: newWidth, height: newHeight)
+    for channel in 0..<3 {
+      for y in 0..<newHeight {
+        let y0 = y * height / newHeight
+        let y1 = max(y0 + 1, (y + 1) * height / newHeight)
+        for x in 0..<newWidth {
+          let x0 = x * width / newWidth
+          let x1 = max(x0 + 1, (x + 1) * width / newWidth)
+          var sum: Float = 0
+          for sy in y0..<y1 {
+            let row = channel * width * height + sy * width
+            for sx in x0..<x1 { sum += values[row + sx] }
+          }
+          result.values[channel * newWidth * newHeight + y * newWidth + x] =
+            sum / Float((y1 - y0) * (x1 - x0))
+        }
+      }
+    }
+    return result
+  }
+
+  /// Adds `tile` at `rect`, weighted by a ramp that rises over `feather` pixels from each
+  /// edge that lies inside the picture (edges on the picture's border keep full weight).
+  mutating func accumulate(
+    _ tile: PlanarImage, at rect: PixelRect, weights: inout [Float], feather: Int,
+    within pictureWidth: Int, _ pictureHeight: Int
+  ) {
+    func ramp(_ i: Int, _ length: Int, _ start: Int, _ total: Int) -> Float {
+      var value: Float = 1
+      if start > 0 { value = min(value, Float(i + 1) / Float(feather + 1)) }
+      if start + length < total { value = min(value, Float(length - i) / Float(feather + 1)) }
+      return value
+    }
+    let plane = width * height
+    for y in 0..<rect.height {
+      let wy = ramp(y, rect.height, rect.y, pictureHeight)
+      for x in 0..<rect.width {
+        let w = wy * ramp(x, rect.width, rect.x, pictureWidth)
+        let target = (rect.y + y) * width + rect.x + x
+        weights[target] += w
+        for channel in 0..<3 {
+          values[channel * plane + target] +=
+            w * tile.values[channel * tile.width * tile.height + y * tile.width + x]
+        }
+      }
+    }
+  }
+
+  mutating func divide(by weights: [Float]) {
+    let plane = width * height
+    for index in 0..<plane where weights[index] > 0 {
+      for channel in 0..<3 { values[channel * plane + index] /= weights[index] }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+internal import CTorchBridge
+
+/// The CartoonGAN generator on libtorch. Owns one `tb_generator`; not `Sendable`.
+package final class Generator {
+  /// The published CartoonGAN variant: reflection padding and the published instance norm.
+  package enum Variant: String, Sendable, CaseIterable {
+    case published
+  }
+
+  /// Where instance-norm statistics come from on the next pass; see `setStatistics`.
+  package enum Statistics: Sendable {
+    /// Each image's own.
+    case own
+    /// Each image's own, kept for `replay` (one image per pass).
+    case record
+    /// The kept ones: the tiles of one large picture normalised alike, so no seams show.
+    case replay
+  }
+
+  package let variant: Variant
+  private let handle: OpaquePointer
+
+  /// A generator with every parameter zero; load weights with `setParameter`.
+  package init(variant: Variant) throws {
+    var raw: OpaquePointer?
+    try check(
+      tb_generator_create(TB_PADDING_REFLECT, TB_NORM_PUBLISHED_INSTANCE, &raw), "create generator")
+    guard let raw else {
+      throw TorchError(code: .unknown, operation: "create generator", message: "no generator")
+    }
+    handle = raw
+    self.variant = variant
+  }
+
+  deinit { tb_generator_free(handle) }
+
+  /// Names and shapes of the parameters, in the network's order.
+  package var parameters: [(name: String, shape: [Int])] {
+    (0..<Int(tb_generator_parameter_count(handle))).compactMap { index in
+      var name: UnsafePointer<CChar>?
+      var rank: Int32 = 0
+      var shape: (Int64, Int64, Int64, Int64) = (0, 0, 0, 0)
+      let status = withUnsafeMutablePointer(to: &shape) { pointer in
+        pointer.withMemoryRebound(to: Int64.self, capacity: 4) {
+          tb_generator_parameter(handle, Int32(index), &name, &rank, $0)
+        }
+      }
+      guard status == TB_OK, let name else { return nil }
+      let sizes = [shape.0, shape.1, shape.2, shape.3].prefix(Int(rank)).map { Int($0) }
+      return (String(cString: name), Array(sizes))
+    }
+  }
+
+  /// Copies `values` into the parameter `name`.
+  package func setParameter(_ name: String, _ values: [Float]) throws {
+    try check(tb_generator_set_parameter(handle, name, values, Int64(values.count)), "set \(name)")
+  }
+
+  /// The values of the parameter `name`, `count` of them.
+  package func parameter(_ name: String, count: Int) throws -> [Float] {
+    var values = [Float](repeating: 0, count: count)
+    try check(tb_generator_get_parameter(handle, name, &values, Int64(count)), "get \(name)")
+    return values
+  }
+
+  package func setStatistics(_ statistics: Statistics) throws {
+    let mode: tb_statistics =
+      switch statistics {
+      case .own: TB_STATISTICS_OWN
+      case .record: TB_STATISTICS_RECORD
+      case .replay: TB_STATISTICS_REPLAY
+      }
+    try check(tb_generator_set_statistics(handle, mode), "set statistics")
+  }
+
+  /// Runs the generator on `batch` planar (NCHW) images of 3 channels in [-1, 1]; height
+  /// and width must be multiples of 4. Returns the same shape, in [-1, 1].
+  package func forward(_ input: [Float], batch: Int = 1, height: Int, width: Int) throws -> [Float]
+  {
+    precondition(input.count == batch * 3 * height * width, "input size does not match")
+    var output = [Float](repeating: 0, count: input.count)
+    try check(
+      tb_generator_forward(handle, input, Int32(batch), Int32(height), Int32(width), &output),
+      "generator forward on \(width)x\(height)")
+    return output
+  }
+
+  /// Threads libtorch uses within one operation; set once, from one task.
+  package static func setThreads(_ count: Int) { tb_set_threads(Int32(count)) }
+}

@@ -1,0 +1,77 @@
+import CelCore
+import Foundation
+import ModelStages
+import TestSupport
+import Testing
+import Training
+
+@Suite struct WeightsTests {
+  /// A copy of the Hayao folder (links) that a test may damage.
+  func hayaoCopy() throws -> URL {
+    let folder = try makeTemporaryDirectory().appendingPathComponent("hayao")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    for name in try FileManager.default.contentsOfDirectory(atPath: SharedData.hayao.path) {
+      try FileManager.default.createSymbolicLink(
+        at: folder.appendingPathComponent(name),
+        withDestinationURL: SharedData.hayao.appendingPathComponent(name))
+    }
+    return folder
+  }
+
+  @Test func thePublishedLayoutLoadsWithEveryShapeChecked() throws {
+    let weights = try GeneratorWeights.load(SharedData.hayao)
+    #expect(weights.variant == .published)
+    let generator = try Generator(variant: .published)
+    #expect(generator.parameters.count == 94)
+    #expect(generator.parameters.first?.shape == [64, 3, 7, 7])
+    #expect(
+      generator.parameters.first { $0.name == "deconv01_1.weight" }?.shape == [256, 128, 3, 3])
+  }
+
+  @Test func aMissingTensorIsNamed() throws {
+    let folder = try hayaoCopy()
+    try FileManager.default.removeItem(at: folder.appendingPathComponent("conv07_2.weight.npy"))
+    let error = #expect(throws: CelError.self) { try GeneratorWeights.load(folder) }
+    #expect(error?.description == "\(folder.path): missing conv07_2.weight.npy")
+  }
+
+  @Test func aMisshapenTensorIsNamed() throws {
+    let folder = try hayaoCopy()
+    let file = folder.appendingPathComponent("in05_1.scale.npy")
+    try FileManager.default.removeItem(at: file)
+    try NumpyArray(shape: [128], values: Array(repeating: 1, count: 128)).encoded().write(to: file)
+    let error = #expect(throws: CelError.self) { try GeneratorWeights.load(folder) }
+    #expect(
+      error?.description
+        == "\(folder.path): tensor in05_1.scale has shape [128], the generator needs [256]")
+  }
+
+  @Test func aWrongFolderIsNamed() throws {
+    let folder = try makeTemporaryDirectory()
+    let error = #expect(throws: CelError.self) { try GeneratorWeights.load(folder) }
+    #expect(
+      error?.description
+        == "\(folder.path): not a folder of CartoonGAN weights (no conv01_1.weight.npy)")
+    let junk = folder.appendingPathComponent("style.safetensors")
+    try Data("junk".utf8).write(to: junk)
+    let second = #expect(throws: CelError.self) { try GeneratorWeights.load(junk) }
+    #expect(second?.description.hasPrefix("\(junk.path): not a safetensors file") == true)
+  }
+
+  @Test func importedSafetensorsHoldTheSameWeightsAndTheVariant() throws {
+    let weights = try GeneratorWeights.load(SharedData.hayao)
+    let file = try makeTemporaryDirectory().appendingPathComponent("hayao.safetensors")
+    try weights.safeTensors().encoded().write(to: file)
+    let loaded = try GeneratorWeights.load(file)
+    #expect(loaded.variant == .published)
+    #expect(loaded.tensors == weights.tensors)
+    #expect(try SafeTensors.read(file).metadata[GeneratorWeights.variantKey] == "published")
+  }
+
+  @Test func numpyFilesRoundTrip() throws {
+    let file = try makeTemporaryDirectory().appendingPathComponent("a.npy")
+    let array = NumpyArray(shape: [2, 3], values: [1, 2, 3, 4, 5, 6.5])
+    try array.encoded().write(to: file)
+    #expect(try NumpyArray.read(file) == array)
+  }
+}
