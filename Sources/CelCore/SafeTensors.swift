@@ -12,11 +12,6 @@ package struct SafeTensors: Sendable, Equatable {
     self.metadata = metadata
   }
 
-  private struct Entry: Codable {
-    var dtype: String
-    var shape: [Int]
-    var data_offsets: [Int]
-  }
 
   /// The file's bytes, tensors in name order.
   package func encoded() throws -> Data {
