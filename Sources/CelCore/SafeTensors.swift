@@ -12,7 +12,6 @@ package struct SafeTensors: Sendable, Equatable {
     self.metadata = metadata
   }
 
-
   /// The file's bytes, tensors in name order.
   package func encoded() throws -> Data {
     var header: [String: Any] = ["__metadata__": metadata]
