@@ -92,7 +92,9 @@ let package = Package(
       exclude: ["Reference"]),
     .testTarget(
       name: "EndToEndTests",
-      dependencies: commands.map { .target(name: $0) } + ["Stages", "CelCore", "TestSupport"],
+      dependencies: commands.map { .target(name: $0) } + [
+        "Stages", "CelCore", "Video", "Imaging", "TestSupport",
+      ],
       resources: [.copy("Snapshots")]),
   ]
     + [.executableTarget(name: "cel", dependencies: ["Driver", "Stages", argumentParser])]

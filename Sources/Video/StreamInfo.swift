@@ -19,6 +19,8 @@ package struct StreamInfo: Sendable, Equatable {
   /// Clockwise quarter turns that display metadata asks for (0…3).
   package var quarterTurns: Int
   package var videoStreamCount: Int
+  /// Audio streams in the same file.
+  package var audioStreamCount = 0
 
   /// Size with square pixels, before rotation: the width stretched by the sample aspect
   /// ratio, both sides even.

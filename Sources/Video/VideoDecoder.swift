@@ -8,7 +8,7 @@ import Foundation
 /// packets are skipped and counted in `damagedPackets` rather than thrown, so one bad
 /// stretch in a film does not end the run.
 package final class VideoDecoder {
-  package let info: StreamInfo
+  package private(set) var info: StreamInfo
   /// Packets that the decoder rejected, or read errors that ended the file early.
   package private(set) var damagedPackets = 0
 
@@ -98,6 +98,9 @@ package final class VideoDecoder {
       throw error
     }
     info = Self.describe(chosen, codec: context, videoStreamCount: videoStreams.count)
+    info.audioStreamCount = (0..<Int(format.pointee.nb_streams)).filter {
+      format.pointee.streams[$0]?.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_AUDIO
+    }.count
   }
 
   deinit {

@@ -7,7 +7,7 @@ import Video
 @Suite struct BadVideoTests {
   @Test func aFileWithoutVideoIsRefusedByName() throws {
     let url = try makeTemporaryDirectory().appendingPathComponent("speech.wav")
-    try WaveFile.silence(seconds: 0.5).write(to: url)
+    try WaveFile.write(seconds: 0.5, to: url)
     let error = #expect(throws: CelError.self) { try VideoDecoder(url: url) }
     #expect(error?.description == "\(url.path): has no video stream")
   }
@@ -45,30 +45,5 @@ import Video
     while try decoder.nextFrame() != nil { decoded += 1 }
     #expect(decoder.damagedPackets > 0)
     #expect(decoded > 30)
-  }
-}
-
-/// A mono 16-bit PCM WAV file: audio and nothing else.
-enum WaveFile {
-  static func silence(seconds: Double, rate: Int = 8000) -> Data {
-    let samples = Int(seconds * Double(rate))
-    var data = Data()
-    func append<T: FixedWidthInteger>(_ value: T) {
-      withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
-    }
-    data.append(contentsOf: Array("RIFF".utf8))
-    append(UInt32(36 + samples * 2))
-    data.append(contentsOf: Array("WAVEfmt ".utf8))
-    append(UInt32(16))
-    append(UInt16(1))
-    append(UInt16(1))
-    append(UInt32(rate))
-    append(UInt32(rate * 2))
-    append(UInt16(2))
-    append(UInt16(16))
-    data.append(contentsOf: Array("data".utf8))
-    append(UInt32(samples * 2))
-    data.append(Data(count: samples * 2))
-    return data
   }
 }
