@@ -35,19 +35,14 @@ package struct ExtractStage: Sendable {
     let fingerprint = try Fingerprint.ofFile(input)
     let parameters = options.parameters
     try FileIO.createDirectory(dataset)
-    if let record = try DatasetManifest.load(from: dataset).stages[Self.name],
-      record.isCurrent(parameters: parameters, inputFingerprint: fingerprint),
-      FileManager.default.fileExists(atPath: recordsURL.path)
+    let staging: StagingDirectory
+    switch try StageBookkeeping.start(
+      Self.name, in: dataset, parameters: parameters, inputFingerprint: fingerprint,
+      outputs: [framesURL, recordsURL])
     {
-      return .upToDate(record)
+    case .upToDate(let record): return .upToDate(record)
+    case .run(let folder): staging = folder
     }
-
-    var stagingKey = Fingerprint()
-    stagingKey.combine(fingerprint)
-    for (key, value) in parameters.sorted(by: { $0.key < $1.key }) {
-      stagingKey.combine(key + value)
-    }
-    let staging = try StagingDirectory(for: framesURL, key: stagingKey.hex)
 
     let size = decoder.info.squarePixelSize
     let pictureArea =

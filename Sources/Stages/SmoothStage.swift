@@ -21,27 +21,17 @@ package struct SmoothStage: Sendable {
 
   package func run() async throws -> StageOutcome {
     let layout = DatasetLayout(dataset)
-    guard FileManager.default.fileExists(atPath: layout.tileRecords.path) else {
-      try CelError.requireDirectory(dataset.path)
-      throw CelError.invalidInput(dataset.path, reason: "has no tiles.jsonl: run cel-tile first")
-    }
-    let tiles = try JSONLines.read(TileRecord.self, from: layout.tileRecords)
-    for tile in tiles
-    where !FileManager.default.fileExists(atPath: dataset.appendingPathComponent(tile.file).path) {
-      throw CelError.invalidInput(
-        dataset.appendingPathComponent(tile.file).path, reason: "missing (listed in tiles.jsonl)")
-    }
+    let tiles = try TileRecord.readAll(in: dataset)
     let fingerprint = try Fingerprint.ofContents(layout.tileRecords)
     let parameters = options.parameters
-    if let record = try StageBookkeeping.currentRecord(
-      of: Self.name, in: dataset, parameters: parameters, inputFingerprint: fingerprint,
+    let staging: StagingDirectory
+    switch try StageBookkeeping.start(
+      Self.name, in: dataset, parameters: parameters, inputFingerprint: fingerprint,
       outputs: [layout.smooth])
     {
-      return .upToDate(record)
+    case .upToDate(let record): return .upToDate(record)
+    case .run(let folder): staging = folder
     }
-    let staging = try StagingDirectory(
-      for: layout.smooth,
-      key: StageBookkeeping.stagingKey(inputFingerprint: fingerprint, parameters: parameters))
 
     Image.setLibraryThreads(1)
     let progress = ProgressReporter("smooth", total: tiles.count, quiet: isQuiet)

@@ -18,33 +18,24 @@ package struct SplitStage: Sendable {
 
   package func run() async throws -> StageOutcome {
     let layout = DatasetLayout(dataset)
-    guard FileManager.default.fileExists(atPath: layout.tileRecords.path) else {
-      try CelError.requireDirectory(dataset.path)
-      throw CelError.invalidInput(dataset.path, reason: "has no tiles.jsonl: run cel-tile first")
-    }
-    let tiles = try JSONLines.read(TileRecord.self, from: layout.tileRecords)
+    let tiles = try TileRecord.readAll(in: dataset)
     let manifest = try DatasetManifest.load(from: dataset)
     let smoothRecord = manifest.stages[SmoothStage.name]
     let hasSmooth =
       smoothRecord != nil || FileManager.default.fileExists(atPath: layout.smooth.path)
     let names = tiles.map { ($0.file as NSString).lastPathComponent }
-    for name in names {
-      let tile = layout.tiles.appendingPathComponent(name)
-      guard FileIO.fileSize(tile) != nil else {
-        throw CelError.invalidInput(tile.path, reason: "missing (listed in tiles.jsonl)")
-      }
-      if hasSmooth, FileIO.fileSize(layout.smooth.appendingPathComponent(name)) == nil {
-        throw CelError.invalidInput(
-          layout.smooth.appendingPathComponent(name).path,
-          reason: "missing: the smoothed twin of tiles/\(name) (run cel-smooth)")
-      }
+    for name in names
+    where hasSmooth && FileIO.fileSize(layout.smooth.appendingPathComponent(name)) == nil {
+      throw CelError.invalidInput(
+        layout.smooth.appendingPathComponent(name).path,
+        reason: "missing: the smoothed twin of tiles/\(name) (run cel-smooth)")
     }
 
     var digest = Fingerprint()
     digest.combine(try Fingerprint.ofContents(layout.tileRecords))
     if let smoothRecord {
       digest.combine(
-        StageBookkeeping.stagingKey(
+        StageBookkeeping.requestKey(
           inputFingerprint: smoothRecord.inputFingerprint, parameters: smoothRecord.parameters))
     }
     let fingerprint = digest.hex
@@ -60,7 +51,7 @@ package struct SplitStage: Sendable {
 
     let rule = SplitRule(valFraction: options.val, seed: options.seed)
     let isVal = tiles.map { rule.isValidation(group: $0.group) }
-    let key = StageBookkeeping.stagingKey(inputFingerprint: fingerprint, parameters: parameters)
+    let key = StageBookkeeping.requestKey(inputFingerprint: fingerprint, parameters: parameters)
     let photoViews = try options.photos.map { try PhotoViews(dataset: URL(fileURLWithPath: $0)) }
 
     // Views first, then the lists, then the manifest: the lists and the record appear only

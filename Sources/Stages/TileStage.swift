@@ -44,15 +44,14 @@ package struct TileStage: Sendable {
     let layout = DatasetLayout(dataset)
     let parameters = options.parameters
     try FileIO.createDirectory(dataset)
-    if let record = try StageBookkeeping.currentRecord(
-      of: Self.name, in: dataset, parameters: parameters, inputFingerprint: fingerprint,
+    let staging: StagingDirectory
+    switch try StageBookkeeping.start(
+      Self.name, in: dataset, parameters: parameters, inputFingerprint: fingerprint,
       outputs: [layout.tiles, layout.tileRecords])
     {
-      return .upToDate(record)
+    case .upToDate(let record): return .upToDate(record)
+    case .run(let folder): staging = folder
     }
-    let staging = try StagingDirectory(
-      for: layout.tiles,
-      key: StageBookkeeping.stagingKey(inputFingerprint: fingerprint, parameters: parameters))
 
     Image.setLibraryThreads(1)
     let progress = ProgressReporter("tile", total: sources.count, quiet: isQuiet)

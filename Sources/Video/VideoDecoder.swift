@@ -98,9 +98,10 @@ package final class VideoDecoder {
       throw error
     }
     info = Self.describe(chosen, codec: context, videoStreamCount: videoStreams.count)
-    info.audioStreamCount = (0..<Int(format.pointee.nb_streams)).filter {
-      format.pointee.streams[$0]?.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_AUDIO
-    }.count
+    info.audioStreamCount =
+      (0..<Int(format.pointee.nb_streams)).filter {
+        format.pointee.streams[$0]?.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_AUDIO
+      }.count
   }
 
   deinit {

@@ -95,7 +95,7 @@ package struct SyntheticFilm {
   private static func scene(_ seed: Int, width: Int, height: Int, shift: Int, variant: Int)
     -> PixelBuffer
   {
-    var generator = SplitMix(seed: UInt64(seed * 7919 + variant * 104_729 + 1))
+    var generator = SeededGenerator(seed: UInt64(seed * 7919 + variant * 104_729 + 1))
     func colour() -> [UInt8] { (0..<3).map { _ in UInt8(60 + generator.next() % 170) } }
     var pixels = PixelBuffer(width: width, height: height, filledWith: colour())
     for _ in 0..<6 {
@@ -107,18 +107,5 @@ package struct SyntheticFilm {
       pixels.fill(x: x + 2, y: y + 2, width: w - 4, height: h - 4, with: colour())
     }
     return pixels
-  }
-}
-
-/// A tiny deterministic generator, so test pictures are the same on every machine.
-package struct SplitMix {
-  private var state: UInt64
-  package init(seed: UInt64) { state = seed }
-  package mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -34,7 +34,7 @@ import Video
       $0.options = [:]
     }
     var bytes = try Data(contentsOf: url)
-    var generator = SplitMix(seed: 9)
+    var generator = SeededGenerator(seed: 9)
     for offset in stride(from: bytes.count * 2 / 5, to: bytes.count * 3 / 5, by: 97) {
       bytes[offset] = UInt8(truncatingIfNeeded: generator.next())
     }
