@@ -1,4 +1,4 @@
-#include "CTorchBridge.h"
+#include "BridgeSupport.hpp"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -9,26 +9,10 @@
 #include <string>
 #include <vector>
 
+using bridge::fail;
+using bridge::guarded;
+
 namespace {
-
-thread_local std::string lastError;
-
-tb_status fail(tb_status code, std::string message) {
-  lastError = std::move(message);
-  return code;
-}
-
-template <typename Body> tb_status guarded(Body body) noexcept {
-  try {
-    return body();
-  } catch (const c10::Error &e) {
-    return fail(TB_ERR_TORCH, e.what_without_backtrace());
-  } catch (const std::exception &e) {
-    return fail(TB_ERR_UNKNOWN, e.what());
-  } catch (...) {
-    return fail(TB_ERR_UNKNOWN, "non-standard C++ exception");
-  }
-}
 
 struct Statistics {
   at::Tensor mean, deviation;
@@ -221,4 +205,4 @@ extern "C" tb_status tb_generator_forward(tb_generator *generator, const float *
   });
 }
 
-extern "C" const char *tb_last_error(void) { return lastError.c_str(); }
+extern "C" const char *tb_last_error(void) { return bridge::lastError().c_str(); }

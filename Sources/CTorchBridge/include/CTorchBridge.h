@@ -61,6 +61,61 @@ tb_status tb_generator_set_statistics(tb_generator *generator, tb_statistics sta
 tb_status tb_generator_forward(tb_generator *generator, const float *input, int batch,
                                int height, int width, float *output);
 
+/* ---- Training ---------------------------------------------------------------------------
+ * A tb_trainer owns a trainable generator (the same network with PyTorch's own norm layers:
+ * batch or instance norm, reflection padding), the patch discriminator of the paper,
+ * VGG19's convolutions up to conv4_4 (frozen; weights set by the caller under the names
+ * torchvision uses, `vgg.features.N.weight`), and Adam's state for both networks. Every
+ * tensor (parameters, norm buffers, Adam moments) is reachable by name for checkpoints.
+ * Images are planar RGB float32 in [-1, 1].
+ */
+typedef struct tb_trainer tb_trainer;
+
+typedef struct {
+  int batch_norm;            /* 1: batch norm, 0: instance norm (affine) */
+  float generator_rate;      /* Adam learning rates */
+  float discriminator_rate;
+  float beta1, beta2;
+  float content_weight;      /* omega, the paper's 10 */
+  float style_weight;        /* Gram-matrix style loss; 0 for none */
+  uint64_t seed;             /* initial weights */
+} tb_trainer_options;
+
+/* What one step measured: losses, and the discriminator's accuracy on real style images
+ * (called real), their smoothed twins (called fake) and generated images (called fake). */
+typedef struct {
+  float content, style, generator_adversarial, discriminator;
+  float real_accuracy, smooth_accuracy, fake_accuracy;
+} tb_step_losses;
+
+tb_status tb_trainer_create(const tb_trainer_options *options, tb_trainer **out);
+void tb_trainer_free(tb_trainer *trainer); /* NULL is a no-op */
+
+int tb_trainer_tensor_count(const tb_trainer *trainer);
+tb_status tb_trainer_tensor(const tb_trainer *trainer, int index, const char **name, int *rank,
+                            int64_t shape[4]);
+tb_status tb_trainer_set_tensor(tb_trainer *trainer, const char *name, const float *values,
+                                int64_t count);
+tb_status tb_trainer_get_tensor(const tb_trainer *trainer, const char *name, float *values,
+                                int64_t count);
+/* Adam's step counters, one per network (generator, discriminator). */
+void tb_trainer_get_steps(const tb_trainer *trainer, int64_t *generator, int64_t *discriminator);
+void tb_trainer_set_steps(tb_trainer *trainer, int64_t generator, int64_t discriminator);
+
+/* One optimisation step on a batch of `batch` photos, style images and their smoothed
+ * twins, each `size` x `size`. `initialisation` non-zero: the content loss alone, the
+ * generator alone. Otherwise a discriminator step, then a generator step. */
+tb_status tb_trainer_step(tb_trainer *trainer, int initialisation, const float *photos,
+                          const float *styles, const float *smoothed, int batch, int size,
+                          tb_step_losses *losses);
+/* The generator's output for `batch` photos (evaluation mode, no gradients). */
+tb_status tb_trainer_generate(tb_trainer *trainer, const float *photos, int batch, int height,
+                              int width, float *output);
+/* VGG19 conv4_4 activations (before its ReLU) of RGB images in [-1, 1], after ImageNet
+ * normalisation; `output` holds batch x 512 x height/8 x width/8 values. */
+tb_status tb_trainer_features(tb_trainer *trainer, const float *images, int batch, int height,
+                              int width, float *output, int64_t count);
+
 const char *tb_last_error(void); /* thread-local; valid until the next failing call */
 
 #ifdef __cplusplus

@@ -1,0 +1,128 @@
+internal import CTorchBridge
+
+/// CartoonGAN training on libtorch: the trainable generator, the patch discriminator,
+/// VGG19 up to conv4_4, the losses and Adam. Owns one `tb_trainer`; not `Sendable`.
+package final class Trainer {
+  package struct Options: Sendable, Codable, Equatable {
+    package var isBatchNorm = true
+    package var generatorRate: Float = 2e-4
+    package var discriminatorRate: Float = 2e-4
+    package var beta1: Float = 0.5
+    package var beta2: Float = 0.999
+    package var contentWeight: Float = 10
+    package var styleWeight: Float = 0
+    package var seed: UInt64 = 42
+
+    package init() {}
+  }
+
+  /// What one step measured.
+  package struct StepLosses: Sendable, Equatable {
+    package var content: Float
+    package var style: Float
+    package var generatorAdversarial: Float
+    package var discriminator: Float
+    package var realAccuracy: Float
+    package var smoothAccuracy: Float
+    package var fakeAccuracy: Float
+  }
+
+  package let options: Options
+  private let handle: OpaquePointer
+
+  /// Networks with fresh weights drawn from `options.seed`; VGG19 still zero.
+  package init(options: Options) throws {
+    var settings = tb_trainer_options(
+      batch_norm: options.isBatchNorm ? 1 : 0, generator_rate: options.generatorRate,
+      discriminator_rate: options.discriminatorRate, beta1: options.beta1, beta2: options.beta2,
+      content_weight: options.contentWeight, style_weight: options.styleWeight, seed: options.seed)
+    var raw: OpaquePointer?
+    try check(tb_trainer_create(&settings, &raw), "create trainer")
+    guard let raw else {
+      throw TorchError(code: .unknown, operation: "create trainer", message: "none")
+    }
+    handle = raw
+    self.options = options
+  }
+
+  deinit { tb_trainer_free(handle) }
+
+  /// Every named tensor: `g.*` and `d.*` (parameters and norm buffers), `adam.*` (moments),
+  /// `vgg.features.N.*`.
+  package var tensors: [(name: String, shape: [Int])] {
+    (0..<Int(tb_trainer_tensor_count(handle))).compactMap { index in
+      var name: UnsafePointer<CChar>?
+      var rank: Int32 = 0
+      var shape: (Int64, Int64, Int64, Int64) = (0, 0, 0, 0)
+      let status = withUnsafeMutablePointer(to: &shape) { pointer in
+        pointer.withMemoryRebound(to: Int64.self, capacity: 4) {
+          tb_trainer_tensor(handle, Int32(index), &name, &rank, $0)
+        }
+      }
+      guard status == TB_OK, let name else { return nil }
+      return (
+        String(cString: name),
+        [shape.0, shape.1, shape.2, shape.3].prefix(Int(rank)).map { Int($0) }
+      )
+    }
+  }
+
+  package func setTensor(_ name: String, _ values: [Float]) throws {
+    try check(tb_trainer_set_tensor(handle, name, values, Int64(values.count)), "set \(name)")
+  }
+
+  package func tensor(_ name: String, count: Int) throws -> [Float] {
+    var values = [Float](repeating: 0, count: count)
+    try check(tb_trainer_get_tensor(handle, name, &values, Int64(count)), "get \(name)")
+    return values
+  }
+
+  /// Adam's step counts for the generator and the discriminator.
+  package var steps: (generator: Int, discriminator: Int) {
+    get {
+      var generator: Int64 = 0
+      var discriminator: Int64 = 0
+      tb_trainer_get_steps(handle, &generator, &discriminator)
+      return (Int(generator), Int(discriminator))
+    }
+    set { tb_trainer_set_steps(handle, Int64(newValue.generator), Int64(newValue.discriminator)) }
+  }
+
+  /// One step on square RGB batches in [-1, 1] (planar). In the initialisation phase only
+  /// the content loss trains the generator and `styles`/`smoothed` are not read.
+  package func step(
+    initialisation: Bool, photos: [Float], styles: [Float], smoothed: [Float], batch: Int, size: Int
+  ) throws -> StepLosses {
+    precondition(photos.count == batch * 3 * size * size, "photo batch size does not match")
+    var losses = tb_step_losses()
+    let status =
+      initialisation
+      ? tb_trainer_step(handle, 1, photos, nil, nil, Int32(batch), Int32(size), &losses)
+      : tb_trainer_step(handle, 0, photos, styles, smoothed, Int32(batch), Int32(size), &losses)
+    try check(status, "training step")
+    return StepLosses(
+      content: losses.content, style: losses.style,
+      generatorAdversarial: losses.generator_adversarial, discriminator: losses.discriminator,
+      realAccuracy: losses.real_accuracy, smoothAccuracy: losses.smooth_accuracy,
+      fakeAccuracy: losses.fake_accuracy)
+  }
+
+  /// The generator's pictures for planar RGB photos (evaluation mode).
+  package func generate(_ photos: [Float], batch: Int, height: Int, width: Int) throws -> [Float] {
+    var output = [Float](repeating: 0, count: photos.count)
+    try check(
+      tb_trainer_generate(handle, photos, Int32(batch), Int32(height), Int32(width), &output),
+      "generate")
+    return output
+  }
+
+  /// VGG19 conv4_4 activations (before ReLU) of planar RGB images in [-1, 1].
+  package func features(_ images: [Float], batch: Int, height: Int, width: Int) throws -> [Float] {
+    var output = [Float](repeating: 0, count: batch * 512 * (height / 8) * (width / 8))
+    try check(
+      tb_trainer_features(
+        handle, images, Int32(batch), Int32(height), Int32(width), &output, Int64(output.count)),
+      "VGG features")
+    return output
+  }
+}

@@ -1,0 +1,146 @@
+import CelCore
+import Foundation
+import ModelStages
+import TestSupport
+import Testing
+import Training
+
+@Suite(.tags(.slow)) struct TrainerTests {
+  static func conv(_ input: Int, _ output: Int, _ kernel: Int) -> Int {
+    input * output * kernel * kernel + output
+  }
+
+  func parameterCount(_ trainer: Trainer, prefix: String) -> Int {
+    trainer.tensors.filter {
+      $0.name.hasPrefix(prefix) && ($0.name.hasSuffix(".weight") || $0.name.hasSuffix(".bias"))
+    }.reduce(0) { $0 + $1.shape.reduce(1, *) }
+  }
+
+  @Test func generatorAndDiscriminatorHaveThePapersShapes() throws {
+    let trainer = try Trainer(options: Trainer.Options())
+    // The paper's generator, counted layer by layer; norms carry a scale and a shift.
+    let generator =
+      Self.conv(3, 64, 7) + Self.conv(64, 128, 3) + Self.conv(128, 128, 3) + Self.conv(128, 256, 3)
+      + Self.conv(256, 256, 3) + 16 * Self.conv(256, 256, 3) + Self.conv(256, 128, 3)
+      + Self.conv(128, 128, 3) + Self.conv(128, 64, 3) + Self.conv(64, 64, 3) + Self.conv(64, 3, 7)
+      + 2 * (64 + 128 + 256 + 16 * 256 + 128 + 64)
+    #expect(parameterCount(trainer, prefix: "g.") == generator)
+    // The same network as the published one: the same number of weights.
+    let published = try Generator(variant: .published).parameters.reduce(0) {
+      $0 + $1.shape.reduce(1, *)
+    }
+    #expect(generator == published)
+    let discriminator =
+      Self.conv(3, 32, 3) + Self.conv(32, 64, 3) + Self.conv(64, 128, 3) + Self.conv(128, 128, 3)
+      + Self.conv(128, 256, 3) + Self.conv(256, 256, 3) + Self.conv(256, 1, 3) + 2
+      * (128 + 256 + 256)
+    #expect(parameterCount(trainer, prefix: "d.") == discriminator)
+    #expect(trainer.tensors.first { $0.name == "d.body.15.weight" }?.shape == [1, 256, 3, 3])
+  }
+
+  @Test func vggFeaturesMatchTorchvision() throws {
+    let folder = try makeTemporaryDirectory()
+    let state = folder.appendingPathComponent("vgg19-random.pth")
+    let input = folder.appendingPathComponent("input.npy")
+    let output = folder.appendingPathComponent("output.npy")
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("Reference/vgg_reference.py")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    process.arguments = [script.path, state.path, input.path, output.path]
+    try process.run()
+    process.waitUntilExit()
+    try #require(process.terminationStatus == 0)
+
+    let trainer = try Trainer(options: Trainer.Options())
+    try VGGWeights.load(state).install(in: trainer)
+    let images = try NumpyArray.read(input)
+    let expected = try NumpyArray.read(output)
+    let ours = try trainer.features(images.values, batch: 2, height: 48, width: 64)
+    #expect(expected.shape == [2, 512, 6, 8])
+    let worst = zip(ours, expected.values).map { abs($0 - $1) }.max() ?? .infinity
+    #expect(worst < 1e-4, "largest difference \(worst)")
+    try FileManager.default.removeItem(at: state)
+  }
+
+  @Test func aMissingVGGTensorIsNamed() throws {
+    let file = try makeTemporaryDirectory().appendingPathComponent("vgg.safetensors")
+    let tensors = [
+      "features.0.weight": NumpyArray(
+        shape: [64, 3, 3, 3], values: Array(repeating: 0, count: 1728))
+    ]
+    try SafeTensors(tensors: tensors).encoded().write(to: file)
+    let error = #expect(throws: CelError.self) { try VGGWeights.load(file) }
+    #expect(error?.description.hasPrefix("\(file.path): missing tensor features.0.bias") == true)
+  }
+
+  /// A trainer whose VGG has seeded random weights, and small batches of real photo crops.
+  func smallTrainer(seed: UInt64 = 3) throws -> Trainer {
+    var options = Trainer.Options()
+    options.seed = seed
+    let trainer = try Trainer(options: options)
+    var generator = SeededGenerator(seed: 11)
+    for (name, shape) in trainer.tensors where name.hasPrefix("vgg.") {
+      let count = shape.reduce(1, *)
+      let fanIn = shape.count == 4 ? shape[1] * 9 : 1
+      let scale = Float((2.0 / Double(fanIn)).squareRoot())
+      try trainer.setTensor(
+        name, (0..<count).map { _ in Float.random(in: -1...1, using: &generator) * scale })
+    }
+    return trainer
+  }
+
+  func batch(_ seed: Int, size: Int = 32) -> [Float] {
+    (0..<2).flatMap { index -> [Float] in
+      let picture = SyntheticFilm.draw(.scene(seed + index), width: size, height: size)
+      let plane = size * size
+      var values = [Float](repeating: 0, count: 3 * plane)
+      for i in 0..<plane {
+        for c in 0..<3 { values[c * plane + i] = Float(picture.bytes[i * 3 + 2 - c]) / 127.5 - 1 }
+      }
+      return values
+    }
+  }
+
+  @Test func theContentLossFallsDuringInitialisation() throws {
+    let trainer = try smallTrainer()
+    let photos = batch(1)
+    var losses: [Float] = []
+    for _ in 0..<8 {
+      losses.append(
+        try trainer.step(
+          initialisation: true, photos: photos, styles: [], smoothed: [], batch: 2, size: 32
+        ).content)
+    }
+    #expect(losses.last ?? .infinity < (losses.first ?? 0) * 0.8, "\(losses)")
+    let adversarial = try trainer.step(
+      initialisation: false, photos: photos, styles: batch(5), smoothed: batch(7), batch: 2,
+      size: 32)
+    #expect(adversarial.discriminator > 0 && adversarial.generatorAdversarial > 0)
+    #expect((0...1).contains(adversarial.realAccuracy))
+  }
+
+  @Test func restoringEveryTensorGivesTheSameNextStep() throws {
+    let first = try smallTrainer()
+    for seed in [1, 3] {
+      _ = try first.step(
+        initialisation: false, photos: batch(seed), styles: batch(seed + 10),
+        smoothed: batch(seed + 20), batch: 2, size: 32)
+    }
+    let second = try smallTrainer(seed: 99)  // other weights, until restored
+    for (name, shape) in first.tensors {
+      try second.setTensor(name, try first.tensor(name, count: shape.reduce(1, *)))
+    }
+    second.steps = first.steps
+    let next = { (trainer: Trainer) in
+      try trainer.step(
+        initialisation: false, photos: self.batch(8), styles: self.batch(18),
+        smoothed: self.batch(28), batch: 2, size: 32)
+    }
+    let a = try next(first)
+    let b = try next(second)
+    #expect(abs(a.content - b.content) < 1e-5 && abs(a.discriminator - b.discriminator) < 1e-5)
+    let weight = "g.body.0.weight"
+    #expect(try first.tensor(weight, count: 9408) == second.tensor(weight, count: 9408))
+  }
+}
