@@ -8,7 +8,7 @@ let argumentParser = Target.Dependency.product(
 /// The data stages' commands do not link libtorch, which would add half a second to
 /// every start.
 let dataCommands = ["cel-extract", "cel-tile", "cel-smooth", "cel-split"]
-let modelCommands = ["cel-import", "cel-apply"]
+let modelCommands = ["cel-import", "cel-apply", "cel-train"]
 let commands = ["cel"] + dataCommands + modelCommands
 
 /// libtorch: Debian's libtorch-dev, or the one `LIBTORCH` points at (a CUDA build, say),

@@ -280,6 +280,11 @@ extern "C" void tb_trainer_set_steps(tb_trainer *trainer, int64_t generator, int
   trainer->discriminatorSteps = discriminator;
 }
 
+extern "C" void tb_trainer_set_rates(tb_trainer *trainer, float generator, float discriminator) {
+  trainer->options.generator_rate = generator;
+  trainer->options.discriminator_rate = discriminator;
+}
+
 static torch::Tensor images(const float *values, int batch, int height, int width) {
   return torch::from_blob(const_cast<float *>(values), {batch, 3, height, width}, torch::kFloat);
 }

@@ -6,7 +6,7 @@ import Stages
 
 /// The stages a pipeline can name, and how each one is set up from its options.
 package enum StageKind: String, CaseIterable, Sendable {
-  case extract, tile, smooth, split, apply
+  case extract, tile, smooth, split, apply, train
 
   /// Why these command-line arguments are not valid options for the stage, or nil.
   func problem(with arguments: [String]) -> String? {
@@ -17,6 +17,7 @@ package enum StageKind: String, CaseIterable, Sendable {
       case .smooth: Self.problem(SmoothOptions.self, arguments)
       case .split: Self.problem(SplitOptions.self, arguments)
       case .apply: Self.problem(ApplyOptions.self, arguments)
+      case .train: Self.problem(TrainOptions.self, arguments + ["--run", "run"])
       }
     return message?.replacingOccurrences(of: "\n", with: " ")
   }
@@ -34,7 +35,8 @@ package enum StageKind: String, CaseIterable, Sendable {
 
   /// Runs the stage with `arguments` on the pipeline's input and dataset. The input is the
   /// film for `extract`; a folder as input is what `tile` cuts (the photo pipelines); for
-  /// `apply` the input is what to cartoonize and the output where the cartoons go.
+  /// `apply` the input is what to cartoonize and the output where the cartoons go; for
+  /// `train` the output is the run folder.
   func run(arguments: [String], input: URL?, dataset: URL, isQuiet: Bool) async throws
     -> StageOutcome
   {
@@ -72,6 +74,11 @@ package enum StageKind: String, CaseIterable, Sendable {
       }
       var stage = ApplyStage(
         input: input, output: dataset, options: try ApplyOptions.parse(arguments))
+      stage.isQuiet = isQuiet
+      return try await stage.run()
+    case .train:
+      // The pipeline's output is the run folder.
+      var stage = TrainStage(options: try TrainOptions.parse(arguments + ["--run", dataset.path]))
       stage.isQuiet = isQuiet
       return try await stage.run()
     }

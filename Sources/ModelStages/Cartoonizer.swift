@@ -11,7 +11,7 @@ import Training
 /// linearly to zero across the overlap (so no seam shows). Sides are reflected up to
 /// multiples of 4, as the network halves twice.
 package final class Cartoonizer {
-  private let generator: Generator
+  private let generator: any PictureGenerator
   package var tileSide: Int
   package var overlap: Int
   private static let previewArea = 512 * 512
@@ -25,19 +25,22 @@ package final class Cartoonizer {
   /// The cartoon of a BGR picture, the same size.
   package func cartoonize(_ picture: PixelBuffer) throws -> PixelBuffer {
     precondition(picture.channels == 3 && picture.order == .bgr, "BGR pictures only")
-    let planes = PlanarImage(picture)
+    let swapsChannels = generator.channelOrder != picture.order
+    let planes = PlanarImage(picture, swappingChannels: swapsChannels)
     if picture.width * picture.height <= tileSide * tileSide {
       try generator.setStatistics(.own)
-      return try run(planes).pixels()
+      return try run(planes).pixels(swappingChannels: swapsChannels)
     }
-    let area = min(Self.previewArea, tileSide * tileSide)
-    let scale = (Double(area) / Double(picture.width * picture.height)).squareRoot()
-    let preview = planes.resized(
-      width: max(4, Int(Double(picture.width) * scale)),
-      height: max(4, Int(Double(picture.height) * scale)))
-    try generator.setStatistics(.record)
-    _ = try run(preview)
-    try generator.setStatistics(.replay)
+    if generator.sharesStatistics {
+      let area = min(Self.previewArea, tileSide * tileSide)
+      let scale = (Double(area) / Double(picture.width * picture.height)).squareRoot()
+      let preview = planes.resized(
+        width: max(4, Int(Double(picture.width) * scale)),
+        height: max(4, Int(Double(picture.height) * scale)))
+      try generator.setStatistics(.record)
+      _ = try run(preview)
+      try generator.setStatistics(.replay)
+    }
     defer { try? generator.setStatistics(.own) }
 
     var sum = PlanarImage(width: picture.width, height: picture.height)
@@ -49,7 +52,7 @@ package final class Cartoonizer {
         picture.height)
     }
     sum.divide(by: weight)
-    return sum.pixels()
+    return sum.pixels(swappingChannels: swapsChannels)
   }
 
   /// The grid of tiles, overlapping by `overlap`, each of at most `tileSide`² pixels, that
@@ -78,10 +81,12 @@ package final class Cartoonizer {
       starts(width, w, across).map { x in PixelRect(x: x, y: y, width: w, height: h) }
     }
   }
+
   /// The generator on one picture, its sides reflected up to multiples of 4 and cut back.
   private func run(_ image: PlanarImage) throws -> PlanarImage {
     let padded = image.reflectPadded(toMultipleOf: 4)
-    let output = try generator.forward(padded.values, height: padded.height, width: padded.width)
+    let output = try generator.forward(
+      padded.values, batch: 1, height: padded.height, width: padded.width)
     return PlanarImage(width: padded.width, height: padded.height, values: output)
       .cropped(PixelRect(x: 0, y: 0, width: image.width, height: image.height))
   }

@@ -14,14 +14,22 @@ package struct GeneratorWeights: Sendable {
 
   package static let variantKey = "celshade.generator"
 
-  /// Reads a folder of `.npy` files or a `.safetensors` file.
+  /// Reads a folder of `.npy` files, a `.safetensors` file, or a `cel-train` run folder
+  /// (its latest checkpoint).
   package static func load(_ url: URL) throws -> GeneratorWeights {
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
       throw CelError.missing(url.path)
     }
-    let weights = isFolder.boolValue ? try fromNumpyFolder(url) : try fromSafeTensors(url)
-    try weights.check(against: Generator(variant: weights.variant).parameters, source: url)
+    var source = url
+    if isFolder.boolValue, let latest = try Checkpoint.latest(in: url) { source = latest.weights }
+    let weights =
+      isFolder.boolValue && source == url ? try fromNumpyFolder(url) : try fromSafeTensors(source)
+    let expected =
+      weights.variant == .published
+      ? try Generator(variant: .published).parameters
+      : try TrainedGenerator.expectedTensors(weights.variant)
+    try weights.check(against: expected, source: source)
     return weights
   }
 
@@ -51,7 +59,10 @@ package struct GeneratorWeights: Sendable {
     guard let variant = Generator.Variant(rawValue: name) else {
       throw CelError.invalidInput(file.path, reason: "holds an unknown generator variant '\(name)'")
     }
-    return GeneratorWeights(variant: variant, tensors: contents.tensors)
+    // A training checkpoint holds the discriminator and Adam's moments too.
+    let tensors =
+      variant == .published ? contents.tensors : contents.tensors.filter { $0.key.hasPrefix("g.") }
+    return GeneratorWeights(variant: variant, tensors: tensors)
   }
 
   /// Every parameter present with its shape; the first problem is named.
@@ -69,7 +80,10 @@ package struct GeneratorWeights: Sendable {
   }
 
   /// A generator holding these weights.
-  package func makeGenerator() throws -> Generator {
+  package func makeGenerator() throws -> any PictureGenerator {
+    guard variant == .published else {
+      return try TrainedGenerator(variant: variant, tensors: tensors)
+    }
     let generator = try Generator(variant: variant)
     for (name, _) in generator.parameters {
       if let tensor = tensors[name] { try generator.setParameter(name, tensor.values) }

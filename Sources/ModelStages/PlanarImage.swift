@@ -13,27 +13,31 @@ struct PlanarImage {
     self.values = values ?? [Float](repeating: 0, count: 3 * width * height)
   }
 
-  init(_ pixels: PixelBuffer) {
+  /// The picture's planes, in its own channel order or (`swappingChannels`) reversed.
+  init(_ pixels: PixelBuffer, swappingChannels: Bool = false) {
     let plane = pixels.width * pixels.height
     var values = [Float](repeating: 0, count: 3 * plane)
     pixels.bytes.withUnsafeBufferPointer { bytes in
       for index in 0..<plane {
         for channel in 0..<3 {
-          values[channel * plane + index] = Float(bytes[index * 3 + channel]) / 127.5 - 1
+          let source = swappingChannels ? 2 - channel : channel
+          values[channel * plane + index] = Float(bytes[index * 3 + source]) / 127.5 - 1
         }
       }
     }
     self.init(width: pixels.width, height: pixels.height, values: values)
   }
 
-  /// Back to 8-bit BGR: (y + 1) / 2 of full scale, rounded and clamped.
-  func pixels() -> PixelBuffer {
+  /// Back to 8-bit pixels, (y + 1) / 2 of full scale, rounded and clamped; the planes'
+  /// order reversed again when `swappingChannels`.
+  func pixels(swappingChannels: Bool = false) -> PixelBuffer {
     let plane = width * height
     var bytes = [UInt8](repeating: 0, count: 3 * plane)
     for index in 0..<plane {
       for channel in 0..<3 {
         let value = (values[channel * plane + index] + 1) * 127.5
-        bytes[index * 3 + channel] = UInt8(max(0, min(255, value.rounded())))
+        bytes[index * 3 + (swappingChannels ? 2 - channel : channel)] = UInt8(
+          max(0, min(255, value.rounded())))
       }
     }
     return PixelBuffer(width: width, height: height, channels: 3, bytes: bytes)

@@ -2,9 +2,12 @@ internal import CTorchBridge
 
 /// The CartoonGAN generator on libtorch. Owns one `tb_generator`; not `Sendable`.
 package final class Generator {
-  /// The published CartoonGAN variant: reflection padding and the published instance norm.
+  /// The published CartoonGAN variant (reflection padding, the published instance norm,
+  /// BGR), or one `cel-train` trained (PyTorch's batch or instance norm, RGB).
   package enum Variant: String, Sendable, CaseIterable {
     case published
+    case trainedBatchNorm = "celshade-batch-norm"
+    case trainedInstanceNorm = "celshade-instance-norm"
   }
 
   /// Where instance-norm statistics come from on the next pass; see `setStatistics`.
@@ -20,8 +23,13 @@ package final class Generator {
   package let variant: Variant
   private let handle: OpaquePointer
 
-  /// A generator with every parameter zero; load weights with `setParameter`.
+  /// A generator with every parameter zero; load weights with `setParameter`. Only the
+  /// published variant is built here; trained ones are `TrainedGenerator`s.
   package init(variant: Variant) throws {
+    guard variant == .published else {
+      throw TorchError(
+        code: .invalidArgument, operation: "create generator", message: "use TrainedGenerator")
+    }
     var raw: OpaquePointer?
     try check(
       tb_generator_create(TB_PADDING_REFLECT, TB_NORM_PUBLISHED_INSTANCE, &raw), "create generator")
@@ -75,8 +83,7 @@ package final class Generator {
 
   /// Runs the generator on `batch` planar (NCHW) images of 3 channels in [-1, 1]; height
   /// and width must be multiples of 4. Returns the same shape, in [-1, 1].
-  package func forward(_ input: [Float], batch: Int = 1, height: Int, width: Int) throws -> [Float]
-  {
+  package func forward(_ input: [Float], batch: Int, height: Int, width: Int) throws -> [Float] {
     precondition(input.count == batch * 3 * height * width, "input size does not match")
     var output = [Float](repeating: 0, count: input.count)
     try check(

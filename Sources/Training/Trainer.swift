@@ -28,6 +28,11 @@ package final class Trainer {
   }
 
   package let options: Options
+
+  /// The generator's tensors (`g.*`): parameters and norm buffers, no optimiser state.
+  package var generatorTensorNames: [String] {
+    tensors.map(\.name).filter { $0.hasPrefix("g.") }
+  }
   private let handle: OpaquePointer
 
   /// Networks with fresh weights drawn from `options.seed`; VGG19 still zero.
@@ -86,6 +91,11 @@ package final class Trainer {
       return (Int(generator), Int(discriminator))
     }
     set { tb_trainer_set_steps(handle, Int64(newValue.generator), Int64(newValue.discriminator)) }
+  }
+
+  /// Sets Adam's learning rates (for learning-rate steps).
+  package func setRates(generator: Float, discriminator: Float) {
+    tb_trainer_set_rates(handle, generator, discriminator)
   }
 
   /// One step on square RGB batches in [-1, 1] (planar). In the initialisation phase only

@@ -70,15 +70,15 @@ import Testing
     let (process, _, _) = try Executable(name: "cel-extract").start(arguments)
     let staging = dataset.appendingPathComponent(".frames.partial")
     var finished: [String] = []
-    for _ in 0..<600 {
+    for _ in 0..<5000 where process.isRunning {
       finished = ((try? FileManager.default.contentsOfDirectory(atPath: staging.path)) ?? []).filter
       { !$0.hasPrefix(".") }
-      if finished.count >= 20 { break }
-      try await Task.sleep(for: .milliseconds(20))
+      if finished.count >= 5 { break }
+      try await Task.sleep(for: .milliseconds(2))
     }
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
-    #expect(finished.count >= 20)
+    #expect(finished.count >= 5)
     #expect(!FileManager.default.fileExists(atPath: dataset.appendingPathComponent("frames").path))
     #expect(
       !FileManager.default.fileExists(atPath: dataset.appendingPathComponent("manifest.json").path))
@@ -88,7 +88,7 @@ import Testing
     let manifest = try DatasetManifest.load(from: dataset)
     let counts = try #require(manifest.stages["extract"]?.counts)
     #expect(counts["kept"] == 400)
-    #expect((counts["resumed"] ?? 0) >= 20)
+    #expect((counts["resumed"] ?? 0) >= 5)
     let names = try FileManager.default.contentsOfDirectory(
       atPath: dataset.appendingPathComponent("frames").path)
     #expect(names.count == 400)

@@ -31,7 +31,7 @@ import Training
     let input = try photoInput(width: width, height: height)
     let generator = try GeneratorWeights.load(SharedData.hayao).makeGenerator()
     Generator.setThreads(ProcessInfo.processInfo.activeProcessorCount)
-    let ours = try generator.forward(input, height: height, width: width)
+    let ours = try generator.forward(input, batch: 1, height: height, width: width)
 
     let folder = try makeTemporaryDirectory()
     let inputFile = folder.appendingPathComponent("input.npy")

@@ -102,6 +102,9 @@ tb_status tb_trainer_get_tensor(const tb_trainer *trainer, const char *name, flo
 void tb_trainer_get_steps(const tb_trainer *trainer, int64_t *generator, int64_t *discriminator);
 void tb_trainer_set_steps(tb_trainer *trainer, int64_t generator, int64_t discriminator);
 
+/* Changes the Adam learning rates (learning-rate steps). */
+void tb_trainer_set_rates(tb_trainer *trainer, float generator, float discriminator);
+
 /* One optimisation step on a batch of `batch` photos, style images and their smoothed
  * twins, each `size` x `size`. `initialisation` non-zero: the content loss alone, the
  * generator alone. Otherwise a discriminator step, then a generator step. */

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import Training
+
+/// Normalisation layers of a trained network.
+package enum NormKind: String, ExpressibleByArgument, CaseIterable, Sendable, Codable {
+  case batch, instance
+}
+
+/// The options of `cel-train`.
+package struct TrainOptions: ParsableArguments, Sendable {
+  @Option(
+    help: ArgumentHelp("The style set: a film's dataset after cel-split.", valueName: "dataset"))
+  package var style: String
+
+  @Option(
+    help: ArgumentHelp("The photo set: photos-to-dataset.yaml's output.", valueName: "dataset"))
+  package var photos: String
+
+  @Option(
+    help: ArgumentHelp(
+      "ImageNet VGG19 weights: torchvision's vgg19-*.pth or a .safetensors.", valueName: "file"))
+  package var vgg: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "The run folder: checkpoints, metrics.csv, sample grids.", valueName: "folder"))
+  package var run: String
+
+  @Option(help: "Normalisation in both networks: batch or instance.")
+  package var norm: NormKind = .batch
+
+  @Option(name: .customLong("init-epochs"), help: "Epochs of content loss alone (the paper's 10).")
+  package var initEpochs = 10
+
+  @Option(help: "Epochs of adversarial training after the initialisation.")
+  package var epochs = 100
+
+  @Option(help: "Pictures per batch.")
+  package var batch = 4
+
+  @Option(
+    name: .customLong("image-size"),
+    help: "Side of the square pictures trained on (a multiple of 8).")
+  package var imageSize = 256
+
+  @Option(
+    name: .customLong("content-weight"), help: "Weight of the content loss (the paper's omega).")
+  package var contentWeight: Float = 10
+
+  @Option(
+    name: .customLong("style-weight"), help: "Weight of the Gram-matrix style loss (0: none).")
+  package var styleWeight: Float = 0
+
+  @Option(help: "Adam learning rate of both networks.")
+  package var lr: Float = 2e-4
+
+  @Option(
+    name: .customLong("lr-steps"),
+    help: "Epochs at which the learning rates are divided by 10, as 50,75.")
+  package var lrSteps: String?
+
+  @Option(help: "Adam's first moment decay.")
+  package var beta1: Float = 0.5
+
+  @Option(help: "Adam's second moment decay.")
+  package var beta2: Float = 0.999
+
+  @Option(help: "Seed of the initial weights, the shuffles and the flips.")
+  package var seed: UInt64 = 42
+
+  @Option(help: "Photos in each epoch's sample grid.")
+  package var samples = 4
+
+  @Option(help: "Threads libtorch uses (default: all cores).")
+  package var threads: Int?
+
+  @Flag(help: "Continue the run from its latest checkpoint.")
+  package var resume = false
+
+  package init() {}
+
+  package mutating func validate() throws {
+    guard initEpochs >= 0, epochs >= 0, initEpochs + epochs > 0 else {
+      throw ValidationError("--init-epochs and --epochs must not be negative, and not both 0")
+    }
+    guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+    guard imageSize >= 16, imageSize % 8 == 0 else {
+      throw ValidationError("--image-size must be a multiple of 8, at least 16")
+    }
+    guard lr > 0 else { throw ValidationError("--lr must be more than 0") }
+    if let lrSteps, lrSteps.split(separator: ",").contains(where: { Int($0) == nil }) {
+      throw ValidationError("--lr-steps must be epochs separated by commas, such as 50,75")
+    }
+  }
+
+  var decayEpochs: [Int] { (lrSteps ?? "").split(separator: ",").compactMap { Int($0) } }
+
+  var trainerOptions: Trainer.Options {
+    var options = Trainer.Options()
+    options.isBatchNorm = norm == .batch
+    options.generatorRate = lr
+    options.discriminatorRate = lr
+    options.beta1 = beta1
+    options.beta2 = beta2
+    options.contentWeight = contentWeight
+    options.styleWeight = styleWeight
+    options.seed = seed
+    return options
+  }
+
+  /// What a run is: a resumed run must ask for the same.
+  struct RunSettings: Codable, Equatable {
+    var norm: NormKind
+    var imageSize: Int
+    var batch: Int
+    var seed: UInt64
+    var initEpochs: Int
+    var contentWeight: Float
+    var styleWeight: Float
+  }
+
+  var settings: RunSettings {
+    RunSettings(
+      norm: norm, imageSize: imageSize, batch: batch, seed: seed, initEpochs: initEpochs,
+      contentWeight: contentWeight, styleWeight: styleWeight)
+  }
+}

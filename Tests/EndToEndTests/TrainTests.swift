@@ -1,0 +1,189 @@
+import CelCore
+import Foundation
+import Imaging
+import TestSupport
+import Testing
+
+/// cel-train on the sample film's dataset and real photos, at a tiny size: its files,
+/// its interruption and resumption, and its bad inputs.
+@Suite(.serialized) struct TrainTests {
+  let train = Executable(name: "cel-train")
+
+  /// The sample's style set, a photo set from opencv-doc, and VGG19 features with random
+  /// weights saved by torch.save (the real ones cannot be fetched here).
+  struct Inputs {
+    var style: URL
+    var photos: URL
+    var vgg: URL
+  }
+
+  static let inputs = Result { try makeInputs() }
+
+  static func makeInputs() throws -> Inputs {
+    let folder = try makeTemporaryDirectory("train-inputs")
+    let style = folder.appendingPathComponent("style")
+    let made = try Executable(name: "cel").run(
+      ["run", "Pipelines/film-to-dataset.yaml", "-i", "Samples/sample.mp4", "-o", style.path, "-q"])
+    guard made.status == 0 else { throw CelError.invalidRequest(made.errors) }
+    let pictures = folder.appendingPathComponent("pictures")
+    try FileManager.default.createDirectory(at: pictures, withIntermediateDirectories: true)
+    for name in ["baboon.jpg", "fruits.jpg", "building.jpg", "orange.jpg", "home.jpg"] {
+      try FileManager.default.copyItem(
+        at: OpenCVSamples.folder.appendingPathComponent(name),
+        to: pictures.appendingPathComponent(name))
+    }
+    let photos = folder.appendingPathComponent("photos")
+    let tiled = try Executable(name: "cel").run(
+      ["run", "Pipelines/photos-to-dataset.yaml", "-i", pictures.path, "-o", photos.path, "-q"])
+    guard tiled.status == 0 else { throw CelError.invalidRequest(tiled.errors) }
+    let vgg = folder.appendingPathComponent("vgg19-features.pth")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    process.arguments = [
+      "-c",
+      """
+      import collections, sys, torch, torchvision
+      torch.manual_seed(0)
+      state = torchvision.models.vgg19().state_dict()
+      torch.save(collections.OrderedDict((k, v) for k, v in state.items() if k.startswith("features.")), sys.argv[1])
+      """,
+      vgg.path,
+    ]
+    try process.run()
+    process.waitUntilExit()
+    return Inputs(style: style, photos: photos, vgg: vgg)
+  }
+
+  func arguments(_ inputs: Inputs, run: URL, epochs: Int = 1) -> [String] {
+    [
+      "--style", inputs.style.path, "--photos", inputs.photos.path, "--vgg", inputs.vgg.path,
+      "--run", run.path, "--image-size", "32", "--batch", "2", "--init-epochs", "1",
+      "--epochs", String(epochs), "--threads", "1", "-q",
+    ]
+  }
+
+  func generatorWeights(_ run: URL) throws -> [String: NumpyArray] {
+    let checkpoints = try FileIO.files(
+      in: run.appendingPathComponent("checkpoints"), extensions: ["safetensors"])
+    let last = try #require(checkpoints.last)
+    return try SafeTensors.read(last).tensors.filter { $0.key.hasPrefix("g.") }
+  }
+
+  @Test func aTinyRunWritesCheckpointsMetricsAndSamplesThatApplyUses() throws {
+    let inputs = try Self.inputs.get()
+    let run = try makeTemporaryDirectory().appendingPathComponent("run")
+    let result = try train.run(arguments(inputs, run: run))
+    #expect(result.status == 0, "\(result.errors)")
+    let names = try FileManager.default.contentsOfDirectory(
+      atPath: run.appendingPathComponent("checkpoints").path
+    ).sorted()
+    #expect(
+      names == [
+        "epoch-0001-batch-000000.json", "epoch-0001-batch-000000.safetensors",
+        "epoch-0002-batch-000000.json", "epoch-0002-batch-000000.safetensors",
+      ])
+    let rows = try String(contentsOf: run.appendingPathComponent("metrics.csv"), encoding: .utf8)
+      .split(separator: "\n")
+    #expect(rows.first?.hasPrefix("epoch,batch,phase,content") == true)
+    #expect(
+      rows.dropFirst().contains { $0.contains(",init,") }
+        && rows.dropFirst().contains { $0.contains(",adversarial,") })
+    let grid = try Image.read(run.appendingPathComponent("samples/epoch-0002.png"))
+    #expect(grid.height == 64 && grid.width % 32 == 0)
+
+    let cartoon = try makeTemporaryDirectory().appendingPathComponent("cartoon.png")
+    let applied = try Executable(name: "cel-apply").run(
+      [
+        "--model", run.path, "-i", OpenCVSamples.folder.appendingPathComponent("orange.jpg").path,
+        "-o", cartoon.path, "--max-side", "96", "-q",
+      ])
+    #expect(applied.status == 0, "\(applied.errors)")
+    #expect(try Image.read(cartoon).width == 96)
+  }
+
+  @Test func killedMidRunThenResumedEndsWhereAnUninterruptedRunEnds() async throws {
+    let inputs = try Self.inputs.get()
+    let folder = try makeTemporaryDirectory()
+    let whole = folder.appendingPathComponent("whole")
+    let broken = folder.appendingPathComponent("broken")
+    #expect(try train.run(arguments(inputs, run: whole, epochs: 2)).status == 0)
+
+    let (process, _, _) = try train.start(arguments(inputs, run: broken, epochs: 2))
+    let checkpoints = broken.appendingPathComponent("checkpoints")
+    for _ in 0..<1200 {
+      let done =
+        (try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path))?.filter {
+          $0.hasSuffix(".json")
+        } ?? []
+      if !done.isEmpty { break }
+      try await Task.sleep(for: .milliseconds(10))
+    }
+    try await Task.sleep(for: .milliseconds(300))  // into the next epoch
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+
+    let resumed = try train.run(arguments(inputs, run: broken, epochs: 2) + ["--resume"])
+    #expect(resumed.status == 0, "\(resumed.errors)")
+    let a = try generatorWeights(whole)
+    let b = try generatorWeights(broken)
+    #expect(a.keys.sorted() == b.keys.sorted())
+    var worst: Float = 0
+    for (key, tensor) in a {
+      let other = b[key]?.values ?? []
+      for (x, y) in zip(tensor.values, other) { worst = max(worst, abs(x - y)) }
+    }
+    #expect(worst < 1e-4, "largest difference \(worst)")
+    let rows = try String(contentsOf: broken.appendingPathComponent("metrics.csv"), encoding: .utf8)
+      .split(separator: "\n")
+    let wholeRows = try String(
+      contentsOf: whole.appendingPathComponent("metrics.csv"), encoding: .utf8
+    ).split(separator: "\n")
+    #expect(rows.count == wholeRows.count)  // no step counted twice
+  }
+
+  @Test func badInputsAreNamed() throws {
+    let inputs = try Self.inputs.get()
+    let folder = try makeTemporaryDirectory()
+    let run = folder.appendingPathComponent("run")
+    var noVGG = arguments(inputs, run: run)
+    noVGG.removeSubrange(4..<6)
+    let missing = try train.run(noVGG)
+    #expect(
+      missing.status != 0
+        && missing.errors.hasPrefix("Error: cel-train needs --vgg FILE: the ImageNet VGG19 weights")
+    )
+
+    let wrongVGG = folder.appendingPathComponent("vgg.pth")
+    try Data("not a checkpoint".utf8).write(to: wrongVGG)
+    var bad = arguments(inputs, run: run)
+    bad[5] = wrongVGG.path
+    #expect(try train.run(bad).errors == "Error: \(wrongVGG.path): not a zip file\n")
+
+    let unsmoothed = folder.appendingPathComponent("unsmoothed")
+    try FileManager.default.createDirectory(
+      at: unsmoothed.appendingPathComponent("train/tiles"), withIntermediateDirectories: true)
+    var noTwins = arguments(inputs, run: run)
+    noTwins[1] = unsmoothed.path
+    #expect(
+      try train.run(noTwins).errors
+        == "Error: \(unsmoothed.path): has no smoothed twins (train/smooth): run cel-smooth, then cel-split\n"
+    )
+    #expect(!FileManager.default.fileExists(atPath: run.path))
+
+    #expect(try train.run(arguments(inputs, run: run)).status == 0)
+    var otherNorm = arguments(inputs, run: run) + ["--resume"]
+    otherNorm += ["--norm", "instance"]
+    let mismatch = try train.run(otherNorm)
+    #expect(mismatch.errors.hasPrefix("Error: \(run.path): was started with --norm batch"))
+    let again = try train.run(arguments(inputs, run: run))
+    #expect(again.errors.hasPrefix("Error: \(run.path): cannot write: holds a run already"))
+
+    let checkpoints = try FileIO.files(
+      in: run.appendingPathComponent("checkpoints"), extensions: ["safetensors"])
+    let last = try #require(checkpoints.last)
+    try Data(try Data(contentsOf: last).prefix(100)).write(to: last)
+    let corrupt = try train.run(arguments(inputs, run: run, epochs: 2) + ["--resume"])
+    #expect(corrupt.status != 0 && corrupt.errors.hasPrefix("Error: \(last.path):"))
+    #expect(checkpoints.count == 2)  // the earlier checkpoint is still there
+  }
+}
