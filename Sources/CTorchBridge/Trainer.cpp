@@ -132,6 +132,19 @@ struct VGGFeaturesImpl : nn::Module {
 };
 TORCH_MODULE(VGGFeatures);
 
+torch::Tensor logistic(const torch::Tensor &logits, float target) {
+  return torch::binary_cross_entropy_with_logits(logits, torch::full_like(logits, target));
+}
+
+torch::Tensor gram(const torch::Tensor &features) {
+  auto flat = features.flatten(2);
+  return torch::bmm(flat, flat.transpose(1, 2)) / double(flat.size(1) * flat.size(2));
+}
+
+torch::Tensor styleLoss(const torch::Tensor &a, const torch::Tensor &b) {
+  return torch::l1_loss(gram(a), gram(b));
+}
+
 struct AdamState {
   torch::Tensor average, squares;
 };
@@ -188,11 +201,6 @@ struct tb_trainer {
 
   torch::Tensor features(const torch::Tensor &images) {
     return vgg->forward(((images + 1) / 2 - mean) / deviation);
-  }
-
-  static torch::Tensor gram(const torch::Tensor &f) {
-    auto flat = f.flatten(2);
-    return torch::bmm(flat, flat.transpose(1, 2)) / double(flat.size(1) * flat.size(2));
   }
 
   /* Adam as PyTorch's torch.optim.Adam computes it, on the state kept here by name. */
@@ -321,22 +329,18 @@ extern "C" tb_status tb_trainer_step(tb_trainer *t, int initialisation, const fl
     auto real = t->discriminator->forward(styles);
     auto smooth = t->discriminator->forward(smoothed);
     auto fake = t->discriminator->forward(generated.detach());
-    auto bce = [](const torch::Tensor &logits, float target) {
-      return torch::binary_cross_entropy_with_logits(logits, torch::full_like(logits, target));
-    };
-    auto discriminatorLoss = bce(real, 1) + bce(smooth, 0) + bce(fake, 0);
+    auto discriminatorLoss = logistic(real, 1) + logistic(smooth, 0) + logistic(fake, 0);
     discriminatorLoss.backward();
     t->adamStep("d.", *t->discriminator, t->options.discriminator_rate, ++t->discriminatorSteps);
 
     // Generator: fool the discriminator, keep the photo's content (and optionally the style).
     t->generator->zero_grad();
-    auto adversarial = bce(t->discriminator->forward(generated), 1);
+    auto adversarial = logistic(t->discriminator->forward(generated), 1);
     auto content = t->contentLoss(photos, generated);
     auto total = adversarial + t->options.content_weight * content;
     torch::Tensor style = torch::zeros({});
     if (t->options.style_weight > 0) {
-      style = torch::l1_loss(tb_trainer::gram(t->features(generated)),
-                             tb_trainer::gram(t->features(styles)).detach());
+      style = styleLoss(t->features(generated), t->features(styles).detach());
       total = total + t->options.style_weight * style;
     }
     total.backward();
@@ -374,5 +378,30 @@ extern "C" tb_status tb_trainer_features(tb_trainer *t, const float *values, int
     if (result.numel() != count) return fail(TB_ERR_ARGUMENT, "output size does not match");
     std::copy_n(result.data_ptr<float>(), count, output);
     return TB_OK;
+  });
+}
+
+extern "C" tb_status tb_loss_evaluate(tb_loss loss, const float *a, const float *b, int64_t count,
+                                      int batch, int channels, float *value) {
+  return guarded([&] {
+    torch::NoGradGuard noGrad;
+    auto x = torch::from_blob(const_cast<float *>(a), {count}, torch::kFloat);
+    switch (loss) {
+    case TB_LOSS_L1:
+      *value = torch::l1_loss(x, torch::from_blob(const_cast<float *>(b), {count}, torch::kFloat)).item<float>();
+      return TB_OK;
+    case TB_LOSS_LOGISTIC:
+      *value = logistic(x, b[0]).item<float>();
+      return TB_OK;
+    case TB_LOSS_GRAM: {
+      if (batch < 1 || channels < 1 || count % (int64_t(batch) * channels))
+        return fail(TB_ERR_ARGUMENT, "count is not batch x channels x positions");
+      auto y = torch::from_blob(const_cast<float *>(b), {count}, torch::kFloat);
+      auto shape = std::vector<int64_t>{batch, channels, count / (int64_t(batch) * channels)};
+      *value = styleLoss(x.view(shape), y.view(shape)).item<float>();
+      return TB_OK;
+    }
+    }
+    return fail(TB_ERR_ARGUMENT, "unknown loss");
   });
 }

@@ -119,6 +119,16 @@ tb_status tb_trainer_generate(tb_trainer *trainer, const float *photos, int batc
 tb_status tb_trainer_features(tb_trainer *trainer, const float *images, int batch, int height,
                               int width, float *output, int64_t count);
 
+/* The loss terms the training step uses, on plain arrays, for checking them by hand:
+ * TB_LOSS_L1 is the mean absolute difference of `a` and `b` (the content loss on features);
+ * TB_LOSS_LOGISTIC is the mean binary cross-entropy of logits `a` against the constant
+ * target `b[0]` (the adversarial terms); TB_LOSS_GRAM is the mean absolute difference of the
+ * Gram matrices of `a` and `b`, each `batch` x `channels` x `count / (batch * channels)`,
+ * divided by channels x positions (the style loss). */
+typedef enum { TB_LOSS_L1 = 0, TB_LOSS_LOGISTIC = 1, TB_LOSS_GRAM = 2 } tb_loss;
+tb_status tb_loss_evaluate(tb_loss loss, const float *a, const float *b, int64_t count, int batch,
+                           int channels, float *value);
+
 const char *tb_last_error(void); /* thread-local; valid until the next failing call */
 
 #ifdef __cplusplus
