@@ -70,7 +70,7 @@ let package = Package(
     // Tools: the sample film's renderer and the image benchmark.
     .executableTarget(name: "make-sample", dependencies: ["Video", "CelCore", argumentParser]),
     .executableTarget(
-      name: "cel-bench", dependencies: ["Imaging", "CelCore", argumentParser],
+      name: "cel-bench", dependencies: ["Imaging", "Training", "CelCore", argumentParser],
       path: "Benchmarks/cel-bench"),
 
     // Tests. TestSupport renders the small videos the tests decode.

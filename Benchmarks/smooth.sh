@@ -32,7 +32,7 @@ done
 tiles=$(ls "$work/d/tiles" | wc -l)
 tile_time=$(printf '%s\n' "${tile_times[@]}" | median)
 
-bench() { for _ in $(seq "$runs"); do "$bin/cel-bench" "$1" --input "$2" --limit 1000 | awk '{print $3}'; done | median; }
+bench() { for _ in $(seq "$runs"); do "$bin/cel-bench" images "$1" --input "$2" --limit 1000 | awk '{print $3}'; done | median; }
 floor_frames=$(bench roundtrip "$work/d/frames")
 floor=$(bench roundtrip "$work/d/tiles")
 smooth=$(bench smooth "$work/d/tiles")

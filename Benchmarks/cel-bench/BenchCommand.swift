@@ -6,9 +6,16 @@ import Imaging
 /// Measures image work on a folder of PNGs with the same I/O path the stages use: one task
 /// per core, OpenCV kept to one thread, each image read and written once.
 @main
-struct BenchCommand: AsyncParsableCommand {
+struct Bench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "cel-bench",
+    commandName: "cel-bench", abstract: "Measurements behind Benchmarks/*.sh.",
+    subcommands: [ImageWorkCommand.self, TrainStepCommand.self],
+    defaultSubcommand: ImageWorkCommand.self)
+}
+
+struct ImageWorkCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "images",
     abstract: "Time PNG decode+encode alone (the floor) and with edge smoothing, on one folder.")
 
   enum Work: String, ExpressibleByArgument, CaseIterable {

@@ -147,7 +147,8 @@ import Testing
     let (process, _, errors) = try train.start(arguments(inputs, run: run, epochs: 3))
     let metrics = run.appendingPathComponent("metrics.csv")
     for _ in 0..<3000 where process.isRunning {
-      let rows = (try? String(contentsOf: metrics, encoding: .utf8))?.split(separator: "\n").count ?? 0
+      let rows =
+        (try? String(contentsOf: metrics, encoding: .utf8))?.split(separator: "\n").count ?? 0
       if rows >= 3 { break }
       try await Task.sleep(for: .milliseconds(10))
     }
@@ -156,7 +157,8 @@ import Testing
     let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     #expect(process.terminationStatus != 0)
     #expect(message.contains("interrupted: checkpoint saved at epoch 1, batch"), "\(message)")
-    let saved = try FileIO.files(in: run.appendingPathComponent("checkpoints"), extensions: ["json"])
+    let saved = try FileIO.files(
+      in: run.appendingPathComponent("checkpoints"), extensions: ["json"])
     #expect(saved.first?.lastPathComponent.hasPrefix("epoch-0000-batch-") == true)
     #expect(try train.run(arguments(inputs, run: run, epochs: 3) + ["--resume"]).status == 0)
   }

@@ -4,7 +4,9 @@ import Testing
 
 /// The loss terms of the training step, against values worked out by hand.
 @Suite struct LossTests {
-  func evaluate(_ loss: tb_loss, _ a: [Float], _ b: [Float], batch: Int32 = 1, channels: Int32 = 1) throws -> Float {
+  func evaluate(_ loss: tb_loss, _ a: [Float], _ b: [Float], batch: Int32 = 1, channels: Int32 = 1)
+    throws -> Float
+  {
     var value: Float = .nan
     try #require(tb_loss_evaluate(loss, a, b, Int64(a.count), batch, channels, &value) == TB_OK)
     return value

@@ -1,0 +1,84 @@
+"""The same CartoonGAN training step in PyTorch's Python API, the peer of cel-bench
+train-step: generator (reflection padding, batch norm), the paper's patch discriminator,
+VGG19 features[:26] (frozen) for the content loss (weight 10), logistic adversarial
+losses, Adam (2e-4, betas 0.5/0.999); a discriminator step, then a generator step.
+
+    python3 train_reference.py [BATCH] [SIZE] [STEPS] [THREADS]
+"""
+import os
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torchvision
+
+batch, size, steps = (int(a) for a in (sys.argv[1:4] + ["4", "256", "2"][len(sys.argv[1:4]):]))
+torch.set_num_threads(int(sys.argv[4]) if len(sys.argv) > 4 else os.cpu_count())
+
+
+def conv(i, o, k, s=1, reflect=True):
+    return nn.Conv2d(i, o, k, s, k // 2, padding_mode="reflect" if reflect else "zeros")
+
+
+class Residual(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.a, self.na, self.b, self.nb = conv(c, c, 3), nn.BatchNorm2d(c), conv(c, c, 3), nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return self.nb(self.b(F.relu(self.na(self.a(x))))) + x
+
+
+def up(i, o):
+    return nn.ConvTranspose2d(i, o, 3, 2, 1, 1)
+
+
+generator = nn.Sequential(
+    conv(3, 64, 7), nn.BatchNorm2d(64), nn.ReLU(),
+    conv(64, 128, 3, 2), conv(128, 128, 3), nn.BatchNorm2d(128), nn.ReLU(),
+    conv(128, 256, 3, 2), conv(256, 256, 3), nn.BatchNorm2d(256), nn.ReLU(),
+    *[Residual(256) for _ in range(8)],
+    up(256, 128), conv(128, 128, 3), nn.BatchNorm2d(128), nn.ReLU(),
+    up(128, 64), conv(64, 64, 3), nn.BatchNorm2d(64), nn.ReLU(),
+    conv(64, 3, 7), nn.Tanh())
+leaky = lambda: nn.LeakyReLU(0.2)
+discriminator = nn.Sequential(
+    conv(3, 32, 3, 1, False), leaky(), conv(32, 64, 3, 2, False), leaky(),
+    conv(64, 128, 3, 1, False), nn.BatchNorm2d(128), leaky(),
+    conv(128, 128, 3, 2, False), leaky(), conv(128, 256, 3, 1, False), nn.BatchNorm2d(256), leaky(),
+    conv(256, 256, 3, 1, False), nn.BatchNorm2d(256), leaky(), conv(256, 1, 3, 1, False))
+vgg = torchvision.models.vgg19().features[:26]
+for p in vgg.parameters():
+    p.requires_grad_(False)
+mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
+std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+features = lambda x: vgg(((x + 1) / 2 - mean) / std)
+g_opt = torch.optim.Adam(generator.parameters(), 2e-4, betas=(0.5, 0.999))
+d_opt = torch.optim.Adam(discriminator.parameters(), 2e-4, betas=(0.5, 0.999))
+photos, styles, smoothed = (torch.rand(batch, 3, size, size) * 2 - 1 for _ in range(3))
+
+
+def logistic(logits, target):
+    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
+
+
+def step():
+    d_opt.zero_grad()
+    generated = generator(photos)
+    d_loss = (logistic(discriminator(styles), 1) + logistic(discriminator(smoothed), 0)
+              + logistic(discriminator(generated.detach()), 0))
+    d_loss.backward()
+    d_opt.step()
+    g_opt.zero_grad()
+    g_loss = logistic(discriminator(generated), 1) + 10 * F.l1_loss(features(generated), features(photos).detach())
+    g_loss.backward()
+    g_opt.step()
+
+
+step()
+start = time.perf_counter()
+for _ in range(steps):
+    step()
+print("seconds-per-step %.3f" % ((time.perf_counter() - start) / steps))
