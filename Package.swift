@@ -61,6 +61,7 @@ let package = Package(
     .target(
       name: "ModelStages",
       dependencies: ["Stages", "CelCore", "Video", "Imaging", "Training", argumentParser]),
+    .target(name: "Reports", dependencies: ["Stages", "Imaging", "CelCore"]),
     .target(
       name: "Driver",
       dependencies: [
@@ -97,7 +98,10 @@ let package = Package(
       ],
       resources: [.copy("Snapshots")]),
   ]
-    + [.executableTarget(name: "cel", dependencies: ["Driver", "Stages", argumentParser])]
+    + [
+      .executableTarget(
+        name: "cel", dependencies: ["Driver", "Reports", "Stages", "CelCore", argumentParser])
+    ]
     + dataCommands.map { .executableTarget(name: $0, dependencies: ["Stages", argumentParser]) }
     + modelCommands.map {
       .executableTarget(

@@ -42,6 +42,7 @@ package struct TrainStage: Sendable {
     let metrics = try MetricsLog(
       run.appendingPathComponent("metrics.csv"), keepingBefore: position.epoch,
       batch: position.batch)
+    let board = try TensorBoardWriter(folder: run.appendingPathComponent("tb"))
     let stop = StopSignal()
     let totalEpochs = options.initEpochs + options.epochs
     var steps = 0
@@ -72,6 +73,15 @@ package struct TrainStage: Sendable {
           epoch: epoch, batch: index, initialisation: initialisation, losses: losses,
           seconds: Date().timeIntervalSince(started))
         steps += 1
+        let step = epoch * batches.count + index
+        try board.scalars(
+          [
+            ("loss/content", losses.content), ("loss/style", losses.style),
+            ("loss/generator_adversarial", losses.generatorAdversarial),
+            ("loss/discriminator", losses.discriminator), ("accuracy/real", losses.realAccuracy),
+            ("accuracy/smooth", losses.smoothAccuracy), ("accuracy/fake", losses.fakeAccuracy),
+            ("time/seconds_per_step", Float(Date().timeIntervalSince(started))),
+          ], step: step)
         progress.advance(note: String(format: "content %.3f", losses.content))
         if stop.isRequested {
           next?.cancel()
@@ -83,7 +93,12 @@ package struct TrainStage: Sendable {
         }
       }
       try checkpoint(trainer, at: (epoch + 1, 0), rate: rates, variant: variant, in: run)
-      try writeSamples(trainer, data: data, epoch: epoch, in: run)
+      if let grid = try writeSamples(trainer, data: data, epoch: epoch, in: run) {
+        let image = try Image.read(grid)
+        try board.image(
+          "samples", png: try Data(contentsOf: grid), width: image.width, height: image.height,
+          step: (epoch + 1) * batches.count)
+      }
       progress.finish("epoch done")
     }
     return .ran(
@@ -144,10 +159,11 @@ package struct TrainStage: Sendable {
 
   /// `samples/epoch-E.png`: the fixed photos on top, their cartoons below.
   private func writeSamples(_ trainer: Trainer, data: TrainingData, epoch: Int, in run: URL) throws
+    -> URL?
   {
     let size = options.imageSize
     let photos = try data.samples.flatMap { try TrainingData.planes($0, size: size) }
-    guard !photos.isEmpty else { return }
+    guard !photos.isEmpty else { return nil }
     let cartoons = try trainer.generate(
       photos, batch: data.samples.count, height: size, width: size)
     let columns = data.samples.count
@@ -169,7 +185,8 @@ package struct TrainStage: Sendable {
     }
     let folder = run.appendingPathComponent("samples")
     try FileIO.createDirectory(folder)
-    try Image(grid).write(
-      to: folder.appendingPathComponent(String(format: "epoch-%04d.png", epoch + 1)))
+    let url = folder.appendingPathComponent(String(format: "epoch-%04d.png", epoch + 1))
+    try Image(grid).write(to: url)
+    return url
   }
 }

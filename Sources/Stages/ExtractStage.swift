@@ -60,6 +60,7 @@ package struct ExtractStage: Sendable {
     }
     try staging.commit()
     try JSONLines.write(run.records, to: recordsURL)
+    try JSONLines.write(run.dropped, to: dataset.appendingPathComponent(DroppedFrame.fileName))
     var warnings: [String] = []
     if decoder.damagedPackets > 0 {
       warnings.append("\(decoder.damagedPackets) damaged packets skipped")
@@ -80,6 +81,7 @@ private struct ExtractionRun {
   /// Where the picture is, bars excluded; the same for every frame of the film.
   let pictureArea: PixelRect
   var records: [FrameRecord] = []
+  var dropped: [DroppedFrame] = []
   var counts: [String: Int] = ["kept": 0, "decoded": 0]
 
   // One converter per target size, so each keeps its scaler.
@@ -169,6 +171,16 @@ private struct ExtractionRun {
     }
   }
 
+  private mutating func drop(
+    _ candidate: FrameSampler.Candidate, because reason: FrameFilter.Rejection
+  ) {
+    counts[reason.rawValue, default: 0] += 1
+    dropped.append(
+      DroppedFrame(
+        time: (candidate.time * 1000).rounded() / 1000, reason: reason.rawValue,
+        shot: candidate.shot))
+  }
+
   /// Applies the filters to a candidate on a small grey copy (statistics and the hash barely
   /// change with scale, and most frames stop here), then converts a kept frame to its
   /// full-size, square-pixel, upright, bar-free picture. Returns the write to do, or nil
@@ -189,12 +201,12 @@ private struct ExtractionRun {
     if info.quarterTurns != 0 { analysed = try analysed.rotated(quarterTurns: info.quarterTurns) }
     let statistics = try analysed.greyStatistics()
     if let reason = filter.rejection(mean: statistics.mean, deviation: statistics.deviation) {
-      counts[reason.rawValue, default: 0] += 1
+      drop(candidate, because: reason)
       return nil
     }
     let hash = try analysed.perceptualHash()
     if filter.isDuplicate(hash) {
-      counts[FrameFilter.Rejection.duplicate.rawValue, default: 0] += 1
+      drop(candidate, because: .duplicate)
       return nil
     }
 

@@ -27,3 +27,12 @@ package struct FrameRecord: Codable, Sendable, Equatable {
     case shot, hash, crop, width, height
   }
 }
+
+/// One line of `frames-dropped.jsonl`: a candidate frame the filters dropped, and why.
+package struct DroppedFrame: Codable, Sendable, Equatable {
+  package static let fileName = "frames-dropped.jsonl"
+  package var time: Double
+  /// `dark`, `bright`, `flat` or `duplicate`.
+  package var reason: String
+  package var shot: Int
+}

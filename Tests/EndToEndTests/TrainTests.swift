@@ -91,6 +91,50 @@ import Testing
     let grid = try Image.read(run.appendingPathComponent("samples/epoch-0002.png"))
     #expect(grid.height == 64 && grid.width % 32 == 0)
 
+    // TensorBoard's own reader reads the scalars and images back.
+    let reader = Process()
+    reader.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    reader.arguments = [
+      "python3", "-c",
+      """
+      import sys
+      from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+      a = EventAccumulator(sys.argv[1], size_guidance={"scalars": 0, "images": 0}); a.Reload()
+      content = a.Scalars("loss/content")
+      print(len(content), content[0].step, round(content[0].value, 4), len(a.Images("samples")), a.Images("samples")[-1].width)
+      """,
+      run.appendingPathComponent("tb").path,
+    ]
+    let printed = Pipe()
+    reader.standardOutput = printed
+    try reader.run()
+    let text = String(decoding: printed.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    reader.waitUntilExit()
+    let firstContent = try #require(rows.dropFirst().first?.split(separator: ",")[3]).description
+    let expected =
+      "\(rows.count - 1) 0 \(String(format: "%.4g", Double(firstContent) ?? 0)) 2 \(grid.width)"
+    #expect(
+      text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").count == 5,
+      "\(text)")
+    let fields = text.split(separator: " ")
+    #expect(
+      fields.count == 5 && fields[0] == "\(rows.count - 1)" && fields[1] == "0" && fields[3] == "2")
+    #expect(
+      fields.count == 5 && abs((Double(fields[2]) ?? 0) - (Double(firstContent) ?? 1)) < 1e-3,
+      "\(expected) vs \(text)")
+    #expect(
+      fields.count == 5
+        && fields[4].trimmingCharacters(in: .whitespacesAndNewlines) == "\(grid.width)")
+
+    // The run's report, with a half-written last row as a killed run leaves it.
+    let metrics = run.appendingPathComponent("metrics.csv")
+    try (try String(contentsOf: metrics, encoding: .utf8) + "2,3,advers").write(
+      to: metrics, atomically: true, encoding: .utf8)
+    #expect(try Executable(name: "cel").run(["report", run.path]).status == 0)
+    let loaded = try Browser.load(run.appendingPathComponent("report/index.html"))
+    #expect(loaded.charts == 3 && loaded.images == 2 && loaded.broken == 0)
+    #expect(loaded.dom.contains("1 unreadable rows of metrics.csv skipped"))
+
     let cartoon = try makeTemporaryDirectory().appendingPathComponent("cartoon.png")
     let applied = try Executable(name: "cel-apply").run(
       [

@@ -1,0 +1,176 @@
+import CelCore
+import Foundation
+import Imaging
+import Stages
+
+/// `DATASET/report/index.html`: where the frames came from, what each stage did, a
+/// contact sheet of tiles beside their smoothed twins, and the split per shot. Every part
+/// whose data is missing says so; the rest is still shown.
+package struct DatasetReport {
+  package var dataset: URL
+  package var sheetSize = 24
+  static let thumbnailSide = 128
+
+  package init(dataset: URL) { self.dataset = dataset }
+
+  var folder: URL { dataset.appendingPathComponent("report") }
+
+  /// Writes the page (and `contact-sheet.png`) and returns the page's URL.
+  package func write() throws -> URL {
+    let layout = DatasetLayout(dataset)
+    try FileIO.createDirectory(folder.appendingPathComponent("thumbs"))
+    var body = "<h1>Dataset \(HTML.escape(dataset.lastPathComponent))</h1>"
+    let manifest = try? DatasetManifest.load(from: dataset)
+    body += "<h2>Stages</h2>"
+    if let manifest, !manifest.stages.isEmpty {
+      let order = ["extract", "tile", "smooth", "split"]
+      let rows = manifest.stages.values.sorted {
+        (order.firstIndex(of: $0.stage) ?? 9) < (order.firstIndex(of: $1.stage) ?? 9)
+      }
+      .map { record in
+        [
+          record.stage,
+          record.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+            separator: " "),
+          record.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+            separator: ", "),
+          (record.warnings + record.skipped).joined(separator: "; "),
+        ]
+      }
+      body += HTML.table(["stage", "parameters", "counts", "warnings"], rows)
+    } else {
+      body += HTML.missing("No manifest.json: no stage has finished in this dataset.")
+    }
+    body += try timeline(layout)
+    body += try contactSheet(layout)
+    body += try split(layout)
+    let page = folder.appendingPathComponent("index.html")
+    try FileIO.writeAtomically(
+      Data(HTML.page(title: "Celshade dataset \(dataset.lastPathComponent)", body: body).utf8),
+      to: page)
+    return page
+  }
+
+  private func timeline(_ layout: DatasetLayout) throws -> String {
+    var html = "<h2>Frames on the film's timeline</h2>"
+    guard let frames = try? JSONLines.read(FrameRecord.self, from: layout.frameRecords) else {
+      return html + HTML.missing("No frames.jsonl: the extract stage has not run.")
+    }
+    let dropped =
+      (try? JSONLines.read(
+        DroppedFrame.self, from: layout.root.appendingPathComponent(DroppedFrame.fileName))) ?? []
+    var series = [SVGChart.Series(name: "kept", points: frames.map { ($0.time, 0) })]
+    for reason in Set(dropped.map(\.reason)).sorted() {
+      series.append(
+        .init(
+          name: "dropped: \(reason)",
+          points: dropped.filter { $0.reason == reason }.map { ($0.time, 0) }))
+    }
+    html += SVGChart(height: 60 + 22 * Double(series.count)).dots(series, xLabel: "seconds")
+    let shots = Dictionary(grouping: frames) { "\($0.source)#\($0.shot)" }
+    let perShot = shots.keys.sorted {
+      (shots[$0]?.first?.time ?? 0) < (shots[$1]?.first?.time ?? 0)
+    }
+    .map { key -> Double in
+      let times = shots[key]?.map(\.time) ?? []
+      return (times.max() ?? 0) - (times.min() ?? 0)
+    }
+    html +=
+      "<h2>Shots</h2><p>\(shots.count) shots with kept frames; the span of each shot's kept frames, in seconds:</p>"
+    html += SVGChart().bars(perShot, xLabel: "shot")
+    return html
+  }
+
+  private func contactSheet(_ layout: DatasetLayout) throws -> String {
+    var html = "<h2>Tiles and their edge-smoothed twins</h2>"
+    guard let tiles = try? JSONLines.read(TileRecord.self, from: layout.tileRecords), !tiles.isEmpty
+    else {
+      return html + HTML.missing("No tiles.jsonl: the tile stage has not run.")
+    }
+    var generator = SeededGenerator(seed: 0)
+    let chosen = Array(tiles.shuffled(using: &generator).prefix(sheetSize))
+    let hasSmooth = FileManager.default.fileExists(atPath: layout.smooth.path)
+    if !hasSmooth {
+      html += HTML.missing("No smooth/: the smooth stage has not run; tiles alone are shown.")
+    }
+    var pairs: [PixelBuffer] = []
+    html += "<div class=\"sheet\">"
+    for tile in chosen {
+      let name = (tile.file as NSString).lastPathComponent
+      var figure = "<figure><div class=\"pair\">"
+      for (kind, source) in [("tile", layout.tiles), ("smooth", layout.smooth)]
+      where kind == "tile" || hasSmooth {
+        let thumb = try thumbnail(of: source.appendingPathComponent(name), as: "\(kind)-\(name)")
+        figure +=
+          "<img src=\"thumbs/\(HTML.escape(thumb.lastPathComponent))\" alt=\"\(kind) \(HTML.escape(name))\">"
+        if let pixels = try? Image.read(thumb).bgr8().pixels() { pairs.append(pixels) }
+      }
+      html += figure + "</div><figcaption>\(HTML.escape(name))</figcaption></figure>"
+    }
+    html += "</div><p>Also as <a href=\"contact-sheet.png\">contact-sheet.png</a>.</p>"
+    try writeSheet(pairs, columns: hasSmooth ? 8 : 6)
+    return html
+  }
+
+  /// A 128-pixel thumbnail in `report/thumbs/`, made once and reused while the source is
+  /// not newer.
+  private func thumbnail(of source: URL, as name: String) throws -> URL {
+    let target = folder.appendingPathComponent("thumbs").appendingPathComponent(name)
+    let modified = { (url: URL) in
+      (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date)
+        ?? nil
+    }
+    if let made = modified(target), let original = modified(source), made >= original {
+      return target
+    }
+    let side = Self.thumbnailSide
+    try Image.read(source).bgr8().resized(width: side, height: side).write(to: target)
+    return target
+  }
+
+  private func writeSheet(_ pictures: [PixelBuffer], columns: Int) throws {
+    guard !pictures.isEmpty else { return }
+    let side = Self.thumbnailSide
+    let gap = 4
+    let rows = (pictures.count + columns - 1) / columns
+    var sheet = PixelBuffer(
+      width: columns * (side + gap) + gap, height: rows * (side + gap) + gap,
+      filledWith: [255, 255, 255])
+    for (index, picture) in pictures.enumerated()
+    where picture.width == side && picture.height == side {
+      let x0 = gap + (index % columns) * (side + gap)
+      let y0 = gap + (index / columns) * (side + gap)
+      for y in 0..<side {
+        let from = y * side * 3
+        let to = ((y0 + y) * sheet.width + x0) * 3
+        sheet.bytes.replaceSubrange(
+          to..<(to + side * 3), with: picture.bytes[from..<(from + side * 3)])
+      }
+    }
+    try Image(sheet).write(to: folder.appendingPathComponent("contact-sheet.png"))
+  }
+
+  private func split(_ layout: DatasetLayout) throws -> String {
+    var html = "<h2>Train and val, per shot</h2>"
+    let read = { (name: String) in
+      (try? String(contentsOf: layout.splits.appendingPathComponent(name), encoding: .utf8))
+        .map { Set($0.split(separator: "\n").map(String.init)) }
+    }
+    guard let val = read("val.txt"), let train = read("train.txt"),
+      let tiles = try? JSONLines.read(TileRecord.self, from: layout.tileRecords)
+    else { return html + HTML.missing("No splits/: the split stage has not run.") }
+    let groups = Dictionary(grouping: tiles) { $0.group }
+    let keys = groups.keys.sorted()
+    let counts = keys.map { Double(groups[$0]?.count ?? 0) }
+    let colours = keys.map { key in
+      val.contains(((groups[key]?.first?.file ?? "") as NSString).lastPathComponent)
+        ? SVGChart.palette[3] : SVGChart.palette[0]
+    }
+    let share =
+      train.count + val.count > 0 ? 100 * Double(val.count) / Double(train.count + val.count) : 0
+    html +=
+      "<p>\(train.count) train tiles, \(val.count) val tiles (\(String(format: "%.1f", share))% val); tiles per shot, blue train, orange val:</p>"
+    html += SVGChart().bars(counts, colours: colours, xLabel: "shot")
+    return html
+  }
+}
