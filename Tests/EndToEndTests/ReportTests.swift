@@ -8,13 +8,20 @@ import Testing
 @Suite(.serialized) struct ReportTests {
   let cel = Executable(name: "cel")
 
-  @Test func aDatasetReportShowsItsChartsAndPictures() throws {
+  /// The sample film made into a dataset by the README's pipeline.
+  func sampleDataset() throws -> URL {
     let dataset = try makeTemporaryDirectory().appendingPathComponent("sample")
-    #expect(
-      try cel.run([
+    let made = try cel.run(
+      [
         "run", "Pipelines/film-to-dataset.yaml", "-i", "Samples/sample.mp4", "-o", dataset.path,
         "-q",
-      ]).status == 0)
+      ])
+    try #require(made.status == 0, "\(made.errors)")
+    return dataset
+  }
+
+  @Test func aDatasetReportShowsItsChartsAndPictures() throws {
+    let dataset = try sampleDataset()
     let result = try cel.run(["report", dataset.path])
     #expect(result.status == 0, "\(result.errors)")
     let page = dataset.appendingPathComponent("report/index.html")
@@ -39,12 +46,7 @@ import Testing
   }
 
   @Test func aDatasetWithoutItsManifestSaysSoAndShowsTheRest() throws {
-    let dataset = try makeTemporaryDirectory().appendingPathComponent("sample")
-    #expect(
-      try cel.run([
-        "run", "Pipelines/film-to-dataset.yaml", "-i", "Samples/sample.mp4", "-o", dataset.path,
-        "-q",
-      ]).status == 0)
+    let dataset = try sampleDataset()
     try FileManager.default.removeItem(at: dataset.appendingPathComponent("manifest.json"))
     try FileManager.default.removeItem(at: dataset.appendingPathComponent("smooth"))
     #expect(try cel.run(["report", dataset.path]).status == 0)
