@@ -60,4 +60,15 @@ import Testing
     #expect(
       refused.status != 0 && refused.errors.hasPrefix("Error: \(empty.path): neither a dataset"))
   }
+
+  @Test func aRunWithoutMetricsSaysSo() throws {
+    let run = try makeTemporaryDirectory().appendingPathComponent("run")
+    try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+    try Data("{}".utf8).write(to: run.appendingPathComponent("run.json"))
+    #expect(try cel.run(["report", run.path]).status == 0)
+    let loaded = try Browser.load(run.appendingPathComponent("report/index.html"))
+    #expect(loaded.dom.contains("No metrics.csv"))
+    #expect(loaded.dom.contains("No sample grids yet"))
+    #expect(loaded.broken == 0 && loaded.images == 0)
+  }
 }

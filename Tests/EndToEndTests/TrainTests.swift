@@ -145,7 +145,7 @@ import Testing
     #expect(try Image.read(cartoon).width == 96)
   }
 
-  @Test func killedMidRunThenResumedEndsWhereAnUninterruptedRunEnds() async throws {
+  @Test func killedMidRunThenResumedEndsWhereAnUninterruptedRunEnds() throws {
     let inputs = try Self.inputs.get()
     let folder = try makeTemporaryDirectory()
     let whole = folder.appendingPathComponent("whole")
@@ -160,9 +160,9 @@ import Testing
           $0.hasSuffix(".json")
         } ?? []
       if !done.isEmpty { break }
-      try await Task.sleep(for: .milliseconds(10))
+      usleep(10_000)  // on this thread: the shared task threads may be busy elsewhere
     }
-    try await Task.sleep(for: .milliseconds(300))  // into the next epoch
+    usleep(300_000)  // into the next epoch
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
 
@@ -185,7 +185,7 @@ import Testing
     #expect(rows.count == wholeRows.count)  // no step counted twice
   }
 
-  @Test func ctrlCWritesACheckpointAndStops() async throws {
+  @Test func ctrlCWritesACheckpointAndStops() throws {
     let inputs = try Self.inputs.get()
     let run = try makeTemporaryDirectory().appendingPathComponent("run")
     let (process, _, errors) = try train.start(arguments(inputs, run: run, epochs: 3))
@@ -194,7 +194,7 @@ import Testing
       let rows =
         (try? String(contentsOf: metrics, encoding: .utf8))?.split(separator: "\n").count ?? 0
       if rows >= 3 { break }
-      try await Task.sleep(for: .milliseconds(10))
+      usleep(10_000)  // on this thread: the shared task threads may be busy elsewhere
     }
     kill(process.processIdentifier, SIGINT)
     process.waitUntilExit()
@@ -251,5 +251,12 @@ import Testing
     let corrupt = try train.run(arguments(inputs, run: run, epochs: 2) + ["--resume"])
     #expect(corrupt.status != 0 && corrupt.errors.hasPrefix("Error: \(last.path):"))
     #expect(checkpoints.count == 2)  // the earlier checkpoint is still there
+
+    let noPhotos = folder.appendingPathComponent("no-photos")
+    try FileManager.default.createDirectory(
+      at: noPhotos.appendingPathComponent("train/tiles"), withIntermediateDirectories: true)
+    var empty = arguments(inputs, run: folder.appendingPathComponent("other"))
+    empty[3] = noPhotos.path
+    #expect(try train.run(empty).errors == "Error: \(noPhotos.path)/train/tiles: holds no photos\n")
   }
 }
