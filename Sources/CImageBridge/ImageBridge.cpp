@@ -3,6 +3,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/core/utils/logging.hpp>
 
 #include <algorithm>
 #include <stdexcept>
@@ -59,6 +60,10 @@ extern "C" cvb_status cvb_image_from_pixels(const uint8_t *pixels, int width, in
 }
 
 extern "C" cvb_status cvb_image_read(const char *path, cvb_image **out) {
+  // OpenCV would print its own warning for every unreadable file; the caller reports it.
+  static const bool quiet =
+      (cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR), true);
+  (void)quiet;
   return guarded([&] {
     cv::Mat mat = cv::imread(path, cv::IMREAD_UNCHANGED);
     if (mat.empty()) return fail(CVB_ERR_IO, "not an image OpenCV can decode");
