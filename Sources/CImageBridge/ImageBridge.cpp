@@ -3,7 +3,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/core/utils/logging.hpp>
+#include <opencv2/core/utils/logger.hpp>
 
 #include <algorithm>
 #include <stdexcept>
