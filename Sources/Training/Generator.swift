@@ -44,18 +44,8 @@ package final class Generator {
 
   /// Names and shapes of the parameters, in the network's order.
   package var parameters: [(name: String, shape: [Int])] {
-    (0..<Int(tb_generator_parameter_count(handle))).compactMap { index in
-      var name: UnsafePointer<CChar>?
-      var rank: Int32 = 0
-      var shape: (Int64, Int64, Int64, Int64) = (0, 0, 0, 0)
-      let status = withUnsafeMutablePointer(to: &shape) { pointer in
-        pointer.withMemoryRebound(to: Int64.self, capacity: 4) {
-          tb_generator_parameter(handle, Int32(index), &name, &rank, $0)
-        }
-      }
-      guard status == TB_OK, let name else { return nil }
-      let sizes = [shape.0, shape.1, shape.2, shape.3].prefix(Int(rank)).map { Int($0) }
-      return (String(cString: name), Array(sizes))
+    tensorListing(count: tb_generator_parameter_count(handle)) {
+      tb_generator_parameter(handle, $0, $1, $2, $3)
     }
   }
 

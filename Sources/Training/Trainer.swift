@@ -55,20 +55,8 @@ package final class Trainer {
   /// Every named tensor: `g.*` and `d.*` (parameters and norm buffers), `adam.*` (moments),
   /// `vgg.features.N.*`.
   package var tensors: [(name: String, shape: [Int])] {
-    (0..<Int(tb_trainer_tensor_count(handle))).compactMap { index in
-      var name: UnsafePointer<CChar>?
-      var rank: Int32 = 0
-      var shape: (Int64, Int64, Int64, Int64) = (0, 0, 0, 0)
-      let status = withUnsafeMutablePointer(to: &shape) { pointer in
-        pointer.withMemoryRebound(to: Int64.self, capacity: 4) {
-          tb_trainer_tensor(handle, Int32(index), &name, &rank, $0)
-        }
-      }
-      guard status == TB_OK, let name else { return nil }
-      return (
-        String(cString: name),
-        [shape.0, shape.1, shape.2, shape.3].prefix(Int(rank)).map { Int($0) }
-      )
+    tensorListing(count: tb_trainer_tensor_count(handle)) {
+      tb_trainer_tensor(handle, $0, $1, $2, $3)
     }
   }
 
