@@ -47,10 +47,32 @@ package struct PixelBuffer: Sendable, Equatable {
     }
   }
 
-  /// The pixel at (`x`, `y`), one value per channel.
-  package func pixel(x: Int, y: Int) -> [UInt8] {
-    let offset = (y * width + x) * channels
-    return Array(bytes[offset..<(offset + channels)])
+  /// Copies `picture` (same channel count) in with its top-left corner at (`x`, `y`);
+  /// it must fit inside.
+  package mutating func paste(_ picture: PixelBuffer, x: Int, y: Int) {
+    precondition(picture.channels == channels, "channel counts differ")
+    precondition(
+      x >= 0 && y >= 0 && x + picture.width <= width && y + picture.height <= height,
+      "picture does not fit")
+    for row in 0..<picture.height {
+      let from = row * picture.bytesPerRow
+      let to = ((y + row) * width + x) * channels
+      bytes.replaceSubrange(
+        to..<(to + picture.bytesPerRow), with: picture.bytes[from..<(from + picture.bytesPerRow)])
+    }
+  }
+
+  /// The picture mirrored left to right.
+  package func mirrored() -> PixelBuffer {
+    var result = self
+    for y in 0..<height {
+      for x in 0..<width {
+        let from = (y * width + width - 1 - x) * channels
+        let to = (y * width + x) * channels
+        for c in 0..<channels { result.bytes[to + c] = bytes[from + c] }
+      }
+    }
+    return result
   }
 
   /// The pixels inside `rect` (which must lie inside the buffer).

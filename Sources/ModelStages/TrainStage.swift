@@ -167,20 +167,14 @@ package struct TrainStage: Sendable {
     let cartoons = try trainer.generate(
       photos, batch: data.samples.count, height: size, width: size)
     let columns = data.samples.count
-    let plane = size * size
+    let picture = 3 * size * size
     var grid = PixelBuffer(width: columns * size, height: 2 * size, filledWith: [0, 0, 0])
     for (row, values) in [photos, cartoons].enumerated() {
       for column in 0..<columns {
-        for y in 0..<size {
-          for x in 0..<size {
-            let target = ((row * size + y) * grid.width + column * size + x) * 3
-            for channel in 0..<3 {  // RGB planes to BGR pixels
-              let value = values[(column * 3 + 2 - channel) * plane + y * size + x]
-              grid.bytes[target + channel] = UInt8(
-                max(0, min(255, ((value + 1) * 127.5).rounded())))
-            }
-          }
-        }
+        let planes = Array(values[(column * picture)..<((column + 1) * picture)])
+        grid.paste(
+          PlanarImage(width: size, height: size, values: planes).pixels(swappingChannels: true),
+          x: column * size, y: row * size)
       }
     }
     let folder = run.appendingPathComponent("samples")

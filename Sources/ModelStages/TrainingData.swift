@@ -103,17 +103,7 @@ struct TrainingData: Sendable {
       image = try image.resized(width: size, height: size)
     }
     let pixels = try image.pixels()
-    let plane = size * size
-    var values = [Float](repeating: 0, count: 3 * plane)
-    for y in 0..<size {
-      for x in 0..<size {
-        let source = (y * size + (flipped ? size - 1 - x : x)) * 3
-        for channel in 0..<3 {  // BGR in, RGB out
-          values[channel * plane + y * size + x] =
-            Float(pixels.bytes[source + 2 - channel]) / 127.5 - 1
-        }
-      }
-    }
-    return values
+    // BGR pixels in, RGB planes out: the order trained generators use.
+    return PlanarImage(flipped ? pixels.mirrored() : pixels, swappingChannels: true).values
   }
 }

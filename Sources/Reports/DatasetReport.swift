@@ -138,14 +138,9 @@ package struct DatasetReport {
       filledWith: [255, 255, 255])
     for (index, picture) in pictures.enumerated()
     where picture.width == side && picture.height == side {
-      let x0 = gap + (index % columns) * (side + gap)
-      let y0 = gap + (index / columns) * (side + gap)
-      for y in 0..<side {
-        let from = y * side * 3
-        let to = ((y0 + y) * sheet.width + x0) * 3
-        sheet.bytes.replaceSubrange(
-          to..<(to + side * 3), with: picture.bytes[from..<(from + side * 3)])
-      }
+      sheet.paste(
+        picture, x: gap + (index % columns) * (side + gap),
+        y: gap + (index / columns) * (side + gap))
     }
     try Image(sheet).write(to: folder.appendingPathComponent("contact-sheet.png"))
   }

@@ -54,13 +54,6 @@ package final class Generator {
     try check(tb_generator_set_parameter(handle, name, values, Int64(values.count)), "set \(name)")
   }
 
-  /// The values of the parameter `name`, `count` of them.
-  package func parameter(_ name: String, count: Int) throws -> [Float] {
-    var values = [Float](repeating: 0, count: count)
-    try check(tb_generator_get_parameter(handle, name, &values, Int64(count)), "get \(name)")
-    return values
-  }
-
   package func setStatistics(_ statistics: Statistics) throws {
     let mode: tb_statistics =
       switch statistics {

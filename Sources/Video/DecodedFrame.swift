@@ -37,7 +37,4 @@ package final class DecodedFrame {
 
   /// Whether the decoder marked this frame as a key frame.
   package var isKeyframe: Bool { frame.pointee.key_frame != 0 }
-
-  package var width: Int { Int(frame.pointee.width) }
-  package var height: Int { Int(frame.pointee.height) }
 }

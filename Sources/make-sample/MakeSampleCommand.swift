@@ -50,8 +50,7 @@ struct MakeSampleCommand: ParsableCommand {
         at: time.truncatingRemainder(dividingBy: cycle), width: width, height: picture,
         cycle: Int(time / cycle))
       var frame = PixelBuffer(width: width, height: height, filledWith: [0, 0, 0])
-      frame.bytes.replaceSubrange(
-        (bar * frame.bytesPerRow)..<((bar + picture) * frame.bytesPerRow), with: scene.bytes)
+      frame.paste(scene, x: 0, y: bar)
       try encoder.append(frame)
     }
     try encoder.finish()

@@ -65,12 +65,7 @@ package struct SyntheticFilm {
     let innerWidth = width - 2 * pillarbox
     let innerHeight = height - 2 * letterbox
     let inner = Self.draw(picture, width: innerWidth, height: innerHeight, variant: variant)
-    for y in 0..<innerHeight {
-      let from = y * inner.bytesPerRow
-      let to = ((y + letterbox) * width + pillarbox) * 3
-      frame.bytes.replaceSubrange(
-        to..<(to + inner.bytesPerRow), with: inner.bytes[from..<(from + inner.bytesPerRow)])
-    }
+    frame.paste(inner, x: pillarbox, y: letterbox)
     return frame
   }
 
