@@ -53,8 +53,8 @@ package struct ApplyStage: Sendable {
     if FileManager.default.fileExists(atPath: output.path) && !options.overwrite {
       throw CelError.cannotWrite(output.path, reason: "exists (use --overwrite to replace it)")
     }
+    TorchRuntime.prepare(threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
     let weights = try GeneratorWeights.load(URL(fileURLWithPath: options.model))
-    Generator.setThreads(options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
     let cartoonizer = try Cartoonizer(weights: weights, tileSide: options.tile)
     switch kind {
     case .photo:

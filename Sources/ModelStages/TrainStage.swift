@@ -32,10 +32,10 @@ package struct TrainStage: Sendable {
         reason: "has \(data.photos.count) train photos, fewer than --batch \(options.batch)")
     }
     let run = URL(fileURLWithPath: options.run)
+    TorchRuntime.prepare(threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
     let trainer = try Trainer(options: options.trainerOptions)
     try vgg.install(in: trainer)
     let position = try prepare(run, trainer: trainer)
-    Generator.setThreads(options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
 
     let variant: Generator.Variant =
       options.norm == .batch ? .trainedBatchNorm : .trainedInstanceNorm

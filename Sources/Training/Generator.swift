@@ -74,7 +74,4 @@ package final class Generator {
       "generator forward on \(width)x\(height)")
     return output
   }
-
-  /// Threads libtorch uses within one operation; set once, from one task.
-  package static func setThreads(_ count: Int) { tb_set_threads(Int32(count)) }
 }

@@ -30,7 +30,7 @@ import Training
     let (width, height) = (256, 240)
     let input = try photoInput(width: width, height: height)
     let generator = try GeneratorWeights.load(SharedData.hayao).makeGenerator()
-    Generator.setThreads(ProcessInfo.processInfo.activeProcessorCount)
+    TorchRuntime.prepare(threads: ProcessInfo.processInfo.activeProcessorCount)
     let ours = try generator.forward(input, batch: 1, height: height, width: width)
 
     let folder = try makeTemporaryDirectory()

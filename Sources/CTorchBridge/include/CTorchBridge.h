@@ -38,6 +38,11 @@ typedef enum {
 /* Threads libtorch uses within one operation. */
 void tb_set_threads(int threads);
 
+/* From now on, tensors of 1 MiB and more are freed into a cache and reused from there
+ * instead of going back to malloc; the cache never holds more than the most bytes ever in
+ * use at once. Later calls do nothing. */
+void tb_cache_memory(void);
+
 /* The CartoonGAN generator with parameters of the right shapes, zero-filled. */
 tb_status tb_generator_create(tb_padding padding, tb_norm norm, tb_generator **out);
 void tb_generator_free(tb_generator *generator); /* NULL is a no-op */
