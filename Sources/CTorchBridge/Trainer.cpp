@@ -145,6 +145,21 @@ torch::Tensor styleLoss(const torch::Tensor &a, const torch::Tensor &b) {
   return torch::l1_loss(gram(a), gram(b));
 }
 
+/* Stops gradients for a module's parameters while it lives. */
+class FrozenParameters {
+  std::vector<torch::Tensor> parameters;
+
+public:
+  explicit FrozenParameters(nn::Module &module) : parameters(module.parameters()) {
+    for (auto &p : parameters) p.set_requires_grad(false);
+  }
+  ~FrozenParameters() {
+    for (auto &p : parameters) p.set_requires_grad(true);
+  }
+  FrozenParameters(const FrozenParameters &) = delete;
+  FrozenParameters &operator=(const FrozenParameters &) = delete;
+};
+
 struct AdamState {
   torch::Tensor average, squares;
 };
@@ -334,7 +349,9 @@ extern "C" tb_status tb_trainer_step(tb_trainer *t, int initialisation, const fl
     t->adamStep("d.", *t->discriminator, t->options.discriminator_rate, ++t->discriminatorSteps);
 
     // Generator: fool the discriminator, keep the photo's content (and optionally the style).
+    // The discriminator only passes gradients through here; its own would go unused.
     t->generator->zero_grad();
+    FrozenParameters frozen(*t->discriminator);
     auto adversarial = logistic(t->discriminator->forward(generated), 1);
     auto content = t->contentLoss(photos, generated);
     auto total = adversarial + t->options.content_weight * content;
@@ -345,7 +362,6 @@ extern "C" tb_status tb_trainer_step(tb_trainer *t, int initialisation, const fl
     }
     total.backward();
     t->adamStep("g.", *t->generator, t->options.generator_rate, ++t->generatorSteps);
-    t->discriminator->zero_grad();
 
     losses->content = content.item<float>();
     losses->style = style.item<float>();
