@@ -1,11 +1,13 @@
 #include "BridgeSupport.hpp"
+#include "NamedTensors.hpp"
+#include "Networks.hpp"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
-#include <c10/util/Exception.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,21 +20,16 @@ struct Statistics {
   at::Tensor mean, deviation;
 };
 
-} // namespace
-
-/* The generator of Chen et al. (2018): 7x7 conv 64; two down blocks to 128 and 256; eight
- * residual blocks at 256; two up blocks with transposed convolutions; 7x7 conv to 3; tanh.
- * Parameters are named as in the published weights. */
-struct tb_generator {
-  tb_padding padding;
-  std::vector<std::string> names;
-  std::map<std::string, at::Tensor> parameters;
+/* The generator of Chen et al. (2018) as the published weights lay it out: 7x7 conv 64;
+ * two down blocks to 128 and 256; eight residual blocks at 256; two up blocks with
+ * transposed convolutions; 7x7 conv to 3; tanh. Reflection padding throughout. */
+struct PublishedGenerator {
+  bridge::NamedTensors &parameters;
   tb_statistics statistics = TB_STATISTICS_OWN;
   std::map<std::string, Statistics> recorded;
 
   void add(const std::string &name, std::vector<int64_t> shape) {
-    names.push_back(name);
-    parameters[name] = at::zeros(shape, at::kFloat);
+    parameters.add(name, at::zeros(shape, at::kFloat));
   }
   void addConv(const std::string &name, int64_t in, int64_t out, int64_t kernel) {
     add(name + ".weight", {out, in, kernel, kernel});
@@ -47,7 +44,7 @@ struct tb_generator {
     add(name + ".shift", {channels});
   }
 
-  explicit tb_generator(tb_padding padding) : padding(padding) {
+  explicit PublishedGenerator(bridge::NamedTensors &parameters) : parameters(parameters) {
     addConv("conv01_1", 3, 64, 7);
     addNorm("in01_1", 64);
     addConv("conv02_1", 64, 128, 3);
@@ -72,15 +69,13 @@ struct tb_generator {
     addConv("deconv03_1", 64, 3, 7);
   }
 
-  const at::Tensor &p(const std::string &name) const { return parameters.at(name); }
+  const at::Tensor &p(const std::string &name) const { return parameters[name]; }
 
   at::Tensor conv(const at::Tensor &x, const std::string &name, int64_t stride = 1) const {
     const at::Tensor &weight = p(name + ".weight");
     int64_t pad = weight.size(2) / 2;
-    if (padding == TB_PADDING_REFLECT)
-      return at::conv2d(at::reflection_pad2d(x, {pad, pad, pad, pad}), weight, p(name + ".bias"),
-                        {stride, stride});
-    return at::conv2d(x, weight, p(name + ".bias"), {stride, stride}, {pad, pad});
+    return at::conv2d(at::reflection_pad2d(x, {pad, pad, pad, pad}), weight, p(name + ".bias"),
+                      {stride, stride});
   }
 
   at::Tensor transposed(const at::Tensor &x, const std::string &name) const {
@@ -123,69 +118,70 @@ struct tb_generator {
   }
 };
 
+} // namespace
+
+/* The published network, or one cel-train trained (its GeneratorNet in evaluation mode,
+ * tensors named as in checkpoints without the "g." prefix). */
+struct tb_generator {
+  bridge::NamedTensors tensors;
+  std::unique_ptr<PublishedGenerator> published;
+  networks::GeneratorNet trained{nullptr};
+
+  explicit tb_generator(tb_norm norm) {
+    if (norm == TB_NORM_PUBLISHED_INSTANCE) {
+      published = std::make_unique<PublishedGenerator>(tensors);
+      return;
+    }
+    trained = networks::GeneratorNet(norm == TB_NORM_BATCH);
+    trained->eval();
+    for (auto &item : trained->named_parameters()) tensors.add(item.key(), item.value());
+    for (auto &item : trained->named_buffers()) tensors.add(item.key(), item.value());
+  }
+
+  at::Tensor forward(const at::Tensor &x) { return published ? published->forward(x) : trained->forward(x); }
+};
+
 extern "C" void tb_set_threads(int threads) { at::set_num_threads(threads); }
 
-extern "C" tb_status tb_generator_create(tb_padding padding, tb_norm norm, tb_generator **out) {
+extern "C" tb_status tb_generator_create(tb_norm norm, tb_generator **out) {
   return guarded([&] {
-    if (norm != TB_NORM_PUBLISHED_INSTANCE) return fail(TB_ERR_ARGUMENT, "unknown normalisation");
-    *out = new tb_generator(padding);
+    if (norm != TB_NORM_PUBLISHED_INSTANCE && norm != TB_NORM_BATCH && norm != TB_NORM_INSTANCE)
+      return fail(TB_ERR_ARGUMENT, "unknown normalisation");
+    *out = new tb_generator(norm);
     return TB_OK;
   });
 }
 
 extern "C" void tb_generator_free(tb_generator *generator) { delete generator; }
 
-extern "C" int tb_generator_parameter_count(const tb_generator *generator) {
-  return int(generator->names.size());
-}
+extern "C" int tb_generator_parameter_count(const tb_generator *generator) { return generator->tensors.count(); }
 
 extern "C" tb_status tb_generator_parameter(const tb_generator *generator, int index,
                                             const char **name, int *rank, int64_t shape[4]) {
-  return guarded([&] {
-    if (index < 0 || size_t(index) >= generator->names.size())
-      return fail(TB_ERR_ARGUMENT, "no parameter at this index");
-    const std::string &key = generator->names[size_t(index)];
-    const at::Tensor &tensor = generator->parameters.at(key);
-    *name = key.c_str();
-    *rank = int(tensor.dim());
-    for (int64_t i = 0; i < 4; ++i) shape[i] = i < tensor.dim() ? tensor.size(i) : 0;
-    return TB_OK;
-  });
-}
-
-static at::Tensor *find(tb_generator *generator, const char *name) {
-  auto found = generator->parameters.find(name);
-  return found == generator->parameters.end() ? nullptr : &found->second;
+  return guarded([&] { return generator->tensors.describe(index, name, rank, shape); });
 }
 
 extern "C" tb_status tb_generator_set_parameter(tb_generator *generator, const char *name,
                                                 const float *values, int64_t count) {
-  return guarded([&] {
-    at::Tensor *tensor = find(generator, name);
-    if (!tensor) return fail(TB_ERR_ARGUMENT, std::string("no parameter named ") + name);
-    if (count != tensor->numel()) return fail(TB_ERR_ARGUMENT, std::string("wrong size for ") + name);
-    std::copy_n(values, count, tensor->data_ptr<float>());
-    return TB_OK;
-  });
+  return guarded([&] { return generator->tensors.set(name, values, count); });
 }
 
 extern "C" tb_status tb_generator_get_parameter(const tb_generator *generator, const char *name,
                                                 float *values, int64_t count) {
-  return guarded([&] {
-    at::Tensor *tensor = find(const_cast<tb_generator *>(generator), name);
-    if (!tensor) return fail(TB_ERR_ARGUMENT, std::string("no parameter named ") + name);
-    if (count != tensor->numel()) return fail(TB_ERR_ARGUMENT, std::string("wrong size for ") + name);
-    std::copy_n(tensor->data_ptr<float>(), count, values);
-    return TB_OK;
-  });
+  return guarded([&] { return generator->tensors.get(name, values, count); });
 }
 
 extern "C" tb_status tb_generator_set_statistics(tb_generator *generator, tb_statistics statistics) {
   return guarded([&] {
-    if (statistics == TB_STATISTICS_REPLAY && generator->recorded.empty())
+    PublishedGenerator *published = generator->published.get();
+    if (!published) {
+      if (statistics == TB_STATISTICS_OWN) return TB_OK;
+      return fail(TB_ERR_ARGUMENT, "only the published instance norm shares statistics");
+    }
+    if (statistics == TB_STATISTICS_REPLAY && published->recorded.empty())
       return fail(TB_ERR_ARGUMENT, "no statistics recorded to replay");
-    if (statistics == TB_STATISTICS_RECORD) generator->recorded.clear();
-    generator->statistics = statistics;
+    if (statistics == TB_STATISTICS_RECORD) published->recorded.clear();
+    published->statistics = statistics;
     return TB_OK;
   });
 }
@@ -195,7 +191,7 @@ extern "C" tb_status tb_generator_forward(tb_generator *generator, const float *
   return guarded([&] {
     if (batch < 1 || height < 4 || width < 4 || height % 4 || width % 4)
       return fail(TB_ERR_ARGUMENT, "height and width must be positive multiples of 4");
-    if (generator->statistics == TB_STATISTICS_RECORD && batch != 1)
+    if (generator->published && generator->published->statistics == TB_STATISTICS_RECORD && batch != 1)
       return fail(TB_ERR_ARGUMENT, "statistics are recorded from one image at a time");
     c10::InferenceMode inference;
     at::Tensor x = at::from_blob(const_cast<float *>(input), {batch, 3, height, width}, at::kFloat);

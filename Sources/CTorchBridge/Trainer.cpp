@@ -1,4 +1,6 @@
 #include "BridgeSupport.hpp"
+#include "NamedTensors.hpp"
+#include "Networks.hpp"
 
 #include <torch/torch.h>
 
@@ -9,128 +11,9 @@
 
 using bridge::fail;
 using bridge::guarded;
-namespace nn = torch::nn;
+using namespace networks;
 
 namespace {
-
-nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t stride = 1, bool reflect = true) {
-  auto options = nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2);
-  if (reflect) options.padding_mode(torch::kReflect);
-  return nn::Conv2d(options);
-}
-
-nn::AnyModule norm(int64_t channels, bool batch) {
-  if (batch) return nn::AnyModule(nn::BatchNorm2d(channels));
-  return nn::AnyModule(nn::InstanceNorm2d(nn::InstanceNorm2dOptions(channels).affine(true)));
-}
-
-struct ResidualBlockImpl : nn::Module {
-  nn::Conv2d first{nullptr}, second{nullptr};
-  nn::AnyModule firstNorm, secondNorm;
-  ResidualBlockImpl(int64_t channels, bool batch) {
-    first = register_module("conv1", conv(channels, channels, 3));
-    firstNorm = norm(channels, batch);
-    register_module("norm1", firstNorm.ptr());
-    second = register_module("conv2", conv(channels, channels, 3));
-    secondNorm = norm(channels, batch);
-    register_module("norm2", secondNorm.ptr());
-  }
-  torch::Tensor forward(const torch::Tensor &x) {
-    auto y = torch::relu(firstNorm.forward(first->forward(x)));
-    return secondNorm.forward(second->forward(y)) + x;
-  }
-};
-TORCH_MODULE(ResidualBlock);
-
-/* The CartoonGAN generator with PyTorch's norm layers. */
-struct GeneratorNetImpl : nn::Module {
-  nn::Sequential body;
-  explicit GeneratorNetImpl(bool batch) {
-    auto up = [&](int64_t in, int64_t out) {
-      return nn::ConvTranspose2d(
-          nn::ConvTranspose2dOptions(in, out, 3).stride(2).padding(1).output_padding(1));
-    };
-    nn::Sequential s;
-    s->push_back(conv(3, 64, 7));
-    s->push_back(norm(64, batch));
-    s->push_back(nn::ReLU());
-    s->push_back(conv(64, 128, 3, 2));
-    s->push_back(conv(128, 128, 3));
-    s->push_back(norm(128, batch));
-    s->push_back(nn::ReLU());
-    s->push_back(conv(128, 256, 3, 2));
-    s->push_back(conv(256, 256, 3));
-    s->push_back(norm(256, batch));
-    s->push_back(nn::ReLU());
-    for (int i = 0; i < 8; ++i) s->push_back(ResidualBlock(256, batch));
-    s->push_back(up(256, 128));
-    s->push_back(conv(128, 128, 3));
-    s->push_back(norm(128, batch));
-    s->push_back(nn::ReLU());
-    s->push_back(up(128, 64));
-    s->push_back(conv(64, 64, 3));
-    s->push_back(norm(64, batch));
-    s->push_back(nn::ReLU());
-    s->push_back(conv(64, 3, 7));
-    s->push_back(nn::Tanh());
-    body = register_module("body", s);
-  }
-  torch::Tensor forward(const torch::Tensor &x) { return body->forward(x); }
-};
-TORCH_MODULE(GeneratorNet);
-
-/* The paper's patch discriminator: flat conv 32; two strided blocks to 64/128 and 128/256
- * with LeakyReLU 0.2; a 256-channel block; a 3x3 conv to one channel (logits). */
-struct DiscriminatorNetImpl : nn::Module {
-  nn::Sequential body;
-  explicit DiscriminatorNetImpl(bool batch) {
-    auto leaky = [] { return nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)); };
-    nn::Sequential s;
-    s->push_back(conv(3, 32, 3, 1, false));
-    s->push_back(leaky());
-    s->push_back(conv(32, 64, 3, 2, false));
-    s->push_back(leaky());
-    s->push_back(conv(64, 128, 3, 1, false));
-    s->push_back(norm(128, batch));
-    s->push_back(leaky());
-    s->push_back(conv(128, 128, 3, 2, false));
-    s->push_back(leaky());
-    s->push_back(conv(128, 256, 3, 1, false));
-    s->push_back(norm(256, batch));
-    s->push_back(leaky());
-    s->push_back(conv(256, 256, 3, 1, false));
-    s->push_back(norm(256, batch));
-    s->push_back(leaky());
-    s->push_back(conv(256, 1, 3, 1, false));
-    body = register_module("body", s);
-  }
-  torch::Tensor forward(const torch::Tensor &x) { return body->forward(x); }
-};
-TORCH_MODULE(DiscriminatorNet);
-
-/* VGG19's features up to conv4_4, indexed as torchvision's `features` (0 ... 25). */
-struct VGGFeaturesImpl : nn::Module {
-  std::vector<std::pair<int, nn::Conv2d>> convolutions;
-  VGGFeaturesImpl() {
-    const int layers[][3] = {{0, 3, 64},    {2, 64, 64},   {5, 64, 128},  {7, 128, 128},
-                             {10, 128, 256}, {12, 256, 256}, {14, 256, 256}, {16, 256, 256},
-                             {19, 256, 512}, {21, 512, 512}, {23, 512, 512}, {25, 512, 512}};
-    for (const auto &layer : layers) {
-      auto c = nn::Conv2d(nn::Conv2dOptions(layer[1], layer[2], 3).padding(1));
-      convolutions.emplace_back(layer[0], register_module("features_" + std::to_string(layer[0]), c));
-    }
-  }
-  torch::Tensor forward(torch::Tensor x) {
-    for (size_t i = 0; i < convolutions.size(); ++i) {
-      int index = convolutions[i].first;
-      if (index == 5 || index == 10 || index == 19) x = torch::max_pool2d(x, 2, 2);
-      x = convolutions[i].second->forward(x);
-      if (index != 25) x = torch::relu(x);
-    }
-    return x;
-  }
-};
-TORCH_MODULE(VGGFeatures);
 
 torch::Tensor logistic(const torch::Tensor &logits, float target) {
   return torch::binary_cross_entropy_with_logits(logits, torch::full_like(logits, target));
@@ -171,8 +54,7 @@ struct tb_trainer {
   GeneratorNet generator;
   DiscriminatorNet discriminator;
   VGGFeatures vgg;
-  std::map<std::string, torch::Tensor> tensors; /* every named tensor, by checkpoint name */
-  std::vector<std::string> names;
+  bridge::NamedTensors tensors; /* every tensor a checkpoint holds */
   std::map<std::string, AdamState> adam;
   int64_t generatorSteps = 0, discriminatorSteps = 0;
   torch::Tensor mean, deviation; /* ImageNet normalisation, RGB */
@@ -190,28 +72,23 @@ struct tb_trainer {
       // "features_0.weight" is torchvision's "features.0.weight".
       std::string key = item.key();
       key.replace(0, 9, "features.");
-      add("vgg." + key, item.value());
+      tensors.add("vgg." + key, item.value());
     }
     mean = torch::tensor({0.485f, 0.456f, 0.406f}).view({1, 3, 1, 1});
     deviation = torch::tensor({0.229f, 0.224f, 0.225f}).view({1, 3, 1, 1});
   }
 
-  void add(const std::string &name, torch::Tensor tensor) {
-    names.push_back(name);
-    tensors[name] = tensor;
-  }
-
   void collect(const std::string &prefix, nn::Module &module, bool withAdam) {
     for (auto &item : module.named_parameters()) {
-      add(prefix + item.key(), item.value());
+      tensors.add(prefix + item.key(), item.value());
       if (withAdam) {
         AdamState state{torch::zeros_like(item.value()), torch::zeros_like(item.value())};
         adam[prefix + item.key()] = state;
-        add("adam." + prefix + item.key() + ".exp_avg", state.average);
-        add("adam." + prefix + item.key() + ".exp_avg_sq", state.squares);
+        tensors.add("adam." + prefix + item.key() + ".exp_avg", state.average);
+        tensors.add("adam." + prefix + item.key() + ".exp_avg_sq", state.squares);
       }
     }
-    for (auto &item : module.named_buffers()) add(prefix + item.key(), item.value());
+    for (auto &item : module.named_buffers()) tensors.add(prefix + item.key(), item.value());
   }
 
   torch::Tensor features(const torch::Tensor &images) {
@@ -248,49 +125,21 @@ extern "C" tb_status tb_trainer_create(const tb_trainer_options *options, tb_tra
 
 extern "C" void tb_trainer_free(tb_trainer *trainer) { delete trainer; }
 
-extern "C" int tb_trainer_tensor_count(const tb_trainer *trainer) { return int(trainer->names.size()); }
+extern "C" int tb_trainer_tensor_count(const tb_trainer *trainer) { return trainer->tensors.count(); }
 
 extern "C" tb_status tb_trainer_tensor(const tb_trainer *trainer, int index, const char **name,
                                        int *rank, int64_t shape[4]) {
-  return guarded([&] {
-    if (index < 0 || size_t(index) >= trainer->names.size())
-      return fail(TB_ERR_ARGUMENT, "no tensor at this index");
-    const std::string &key = trainer->names[size_t(index)];
-    const auto &tensor = trainer->tensors.at(key);
-    *name = key.c_str();
-    *rank = int(tensor.dim());
-    for (int64_t i = 0; i < 4; ++i) shape[i] = i < tensor.dim() ? tensor.size(i) : 0;
-    return TB_OK;
-  });
+  return guarded([&] { return trainer->tensors.describe(index, name, rank, shape); });
 }
 
 extern "C" tb_status tb_trainer_set_tensor(tb_trainer *trainer, const char *name, const float *values,
                                            int64_t count) {
-  return guarded([&] {
-    auto found = trainer->tensors.find(name);
-    if (found == trainer->tensors.end()) return fail(TB_ERR_ARGUMENT, std::string("no tensor named ") + name);
-    auto &tensor = found->second;
-    if (count != tensor.numel()) return fail(TB_ERR_ARGUMENT, std::string("wrong size for ") + name);
-    torch::NoGradGuard noGrad;
-    if (tensor.scalar_type() == torch::kFloat) {
-      std::copy_n(values, count, tensor.data_ptr<float>());
-    } else {  // integer buffers (batch norm's batch count)
-      tensor.copy_(torch::from_blob(const_cast<float *>(values), tensor.sizes(), torch::kFloat));
-    }
-    return TB_OK;
-  });
+  return guarded([&] { return trainer->tensors.set(name, values, count); });
 }
 
 extern "C" tb_status tb_trainer_get_tensor(const tb_trainer *trainer, const char *name, float *values,
                                            int64_t count) {
-  return guarded([&] {
-    auto found = trainer->tensors.find(name);
-    if (found == trainer->tensors.end()) return fail(TB_ERR_ARGUMENT, std::string("no tensor named ") + name);
-    if (count != found->second.numel()) return fail(TB_ERR_ARGUMENT, std::string("wrong size for ") + name);
-    auto floats = found->second.to(torch::kFloat).contiguous();
-    std::copy_n(floats.data_ptr<float>(), count, values);
-    return TB_OK;
-  });
+  return guarded([&] { return trainer->tensors.get(name, values, count); });
 }
 
 extern "C" void tb_trainer_get_steps(const tb_trainer *trainer, int64_t *generator, int64_t *discriminator) {

@@ -11,7 +11,7 @@ import Training
 /// linearly to zero across the overlap (so no seam shows). Sides are reflected up to
 /// multiples of 4, as the network halves twice.
 package final class Cartoonizer {
-  private let generator: any PictureGenerator
+  private let generator: Generator
   package var tileSide: Int
   package var overlap: Int
   private static let previewArea = 512 * 512

@@ -25,11 +25,7 @@ package struct GeneratorWeights: Sendable {
     if isFolder.boolValue, let latest = try Checkpoint.latest(in: url) { source = latest.weights }
     let weights =
       isFolder.boolValue && source == url ? try fromNumpyFolder(url) : try fromSafeTensors(source)
-    let expected =
-      weights.variant == .published
-      ? try Generator(variant: .published).parameters
-      : try TrainedGenerator.expectedTensors(weights.variant)
-    try weights.check(against: expected, source: source)
+    try weights.check(against: try Generator(variant: weights.variant).parameters, source: source)
     return weights
   }
 
@@ -59,9 +55,15 @@ package struct GeneratorWeights: Sendable {
     guard let variant = Generator.Variant(rawValue: name) else {
       throw CelError.invalidInput(file.path, reason: "holds an unknown generator variant '\(name)'")
     }
-    // A training checkpoint holds the discriminator and Adam's moments too.
-    let tensors =
-      variant == .published ? contents.tensors : contents.tensors.filter { $0.key.hasPrefix("g.") }
+    guard variant != .published else {
+      return GeneratorWeights(variant: variant, tensors: contents.tensors)
+    }
+    // A training checkpoint holds the discriminator and Adam's moments too; the
+    // generator's own tensors are the ones under "g.".
+    var tensors: [String: NumpyArray] = [:]
+    for (name, tensor) in contents.tensors where name.hasPrefix("g.") {
+      tensors[String(name.dropFirst(2))] = tensor
+    }
     return GeneratorWeights(variant: variant, tensors: tensors)
   }
 
@@ -80,10 +82,7 @@ package struct GeneratorWeights: Sendable {
   }
 
   /// A generator holding these weights.
-  package func makeGenerator() throws -> any PictureGenerator {
-    guard variant == .published else {
-      return try TrainedGenerator(variant: variant, tensors: tensors)
-    }
+  package func makeGenerator() throws -> Generator {
     let generator = try Generator(variant: variant)
     for (name, _) in generator.parameters {
       if let tensor = tensors[name] { try generator.setParameter(name, tensor.values) }
@@ -92,7 +91,11 @@ package struct GeneratorWeights: Sendable {
   }
 
   /// The weights as a safetensors file, with the variant in its metadata.
+  /// Trained variants keep the checkpoints' "g." names, so either file reads the same way.
   package func safeTensors() -> SafeTensors {
-    SafeTensors(tensors: tensors, metadata: [Self.variantKey: variant.rawValue])
+    let prefix = variant == .published ? "" : "g."
+    return SafeTensors(
+      tensors: Dictionary(uniqueKeysWithValues: tensors.map { (prefix + $0.key, $0.value) }),
+      metadata: [Self.variantKey: variant.rawValue])
   }
 }

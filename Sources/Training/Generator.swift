@@ -1,4 +1,5 @@
 internal import CTorchBridge
+import CelCore
 
 /// The CartoonGAN generator on libtorch. Owns one `tb_generator`; not `Sendable`.
 package final class Generator {
@@ -23,16 +24,18 @@ package final class Generator {
   package let variant: Variant
   private let handle: OpaquePointer
 
-  /// A generator with every parameter zero; load weights with `setParameter`. Only the
-  /// published variant is built here; trained ones are `TrainedGenerator`s.
+  /// A generator of `variant` whose tensors must all be set with `setParameter` before use.
+  /// A trained variant runs in evaluation mode, its tensors named as checkpoints store
+  /// them without the `g.` prefix.
   package init(variant: Variant) throws {
-    guard variant == .published else {
-      throw TorchError(
-        code: .invalidArgument, operation: "create generator", message: "use TrainedGenerator")
-    }
+    let norm: tb_norm =
+      switch variant {
+      case .published: TB_NORM_PUBLISHED_INSTANCE
+      case .trainedBatchNorm: TB_NORM_BATCH
+      case .trainedInstanceNorm: TB_NORM_INSTANCE
+      }
     var raw: OpaquePointer?
-    try check(
-      tb_generator_create(TB_PADDING_REFLECT, TB_NORM_PUBLISHED_INSTANCE, &raw), "create generator")
+    try check(tb_generator_create(norm, &raw), "create generator")
     guard let raw else {
       throw TorchError(code: .unknown, operation: "create generator", message: "no generator")
     }
@@ -42,7 +45,15 @@ package final class Generator {
 
   deinit { tb_generator_free(handle) }
 
-  /// Names and shapes of the parameters, in the network's order.
+  /// The colour order the network was trained on.
+  package var channelOrder: PixelBuffer.ChannelOrder { variant == .published ? .bgr : .rgb }
+
+  /// Whether tiles of one picture can share instance-norm statistics (`setStatistics`).
+  /// Batch norm in evaluation mode needs nothing shared; a trained instance norm
+  /// normalises each tile alone.
+  package var sharesStatistics: Bool { variant == .published }
+
+  /// Names and shapes of the parameters (and norm buffers), in the network's order.
   package var parameters: [(name: String, shape: [Int])] {
     tensorListing(count: tb_generator_parameter_count(handle)) {
       tb_generator_parameter(handle, $0, $1, $2, $3)

@@ -29,10 +29,6 @@ package final class Trainer {
 
   package let options: Options
 
-  /// The generator's tensors (`g.*`): parameters and norm buffers, no optimiser state.
-  package var generatorTensorNames: [String] {
-    tensors.map(\.name).filter { $0.hasPrefix("g.") }
-  }
   private let handle: OpaquePointer
 
   /// Networks with fresh weights drawn from `options.seed`; VGG19 still zero.

@@ -75,9 +75,10 @@ import Training
   }
 
   /// A trainer whose VGG has seeded random weights, and small batches of real photo crops.
-  func smallTrainer(seed: UInt64 = 3) throws -> Trainer {
+  func smallTrainer(seed: UInt64 = 3, batchNorm: Bool = true) throws -> Trainer {
     var options = Trainer.Options()
     options.seed = seed
+    options.isBatchNorm = batchNorm
     let trainer = try Trainer(options: options)
     var generator = SeededGenerator(seed: 11)
     for (name, shape) in trainer.tensors where name.hasPrefix("vgg.") {
@@ -142,5 +143,30 @@ import Training
     #expect(abs(a.content - b.content) < 1e-5 && abs(a.discriminator - b.discriminator) < 1e-5)
     let weight = "g.body.0.weight"
     #expect(try first.tensor(weight, count: 9408) == second.tensor(weight, count: 9408))
+  }
+
+  /// cel-apply runs a checkpoint's generator on its own: it must take every `g.*` tensor
+  /// and compute what the trainer's generator computes.
+  @Test(arguments: [true, false]) func aTrainedGeneratorRunsAloneAsInTraining(batchNorm: Bool)
+    throws
+  {
+    let trainer = try smallTrainer(batchNorm: batchNorm)
+    _ = try trainer.step(
+      initialisation: false, photos: batch(2), styles: batch(12), smoothed: batch(22), batch: 2,
+      size: 32)
+    let generator = try Generator(
+      variant: batchNorm ? .trainedBatchNorm : .trainedInstanceNorm)
+    let trained = trainer.tensors.filter { $0.name.hasPrefix("g.") }
+    #expect(generator.parameters.map(\.name) == trained.map { String($0.name.dropFirst(2)) })
+    #expect(generator.parameters.map(\.shape) == trained.map(\.shape))
+    for (name, shape) in trained {
+      try generator.setParameter(
+        String(name.dropFirst(2)), try trainer.tensor(name, count: shape.reduce(1, *)))
+    }
+    let photos = batch(4)
+    let expected = try trainer.generate(photos, batch: 2, height: 32, width: 32)
+    let alone = try generator.forward(photos, batch: 2, height: 32, width: 32)
+    #expect(zip(expected, alone).map { abs($0 - $1) }.max() ?? 1 < 1e-5)
+    #expect(expected.contains { abs($0) > 0.01 })
   }
 }

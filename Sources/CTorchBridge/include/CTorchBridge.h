@@ -20,13 +20,13 @@ typedef struct tb_generator tb_generator; /* opaque; owns its parameter tensors 
 
 typedef enum { TB_OK = 0, TB_ERR_ARGUMENT, TB_ERR_TORCH, TB_ERR_UNKNOWN } tb_status;
 
-/* How ordinary convolutions pad: reflection (the published CartoonGAN weights) or zeros. */
-typedef enum { TB_PADDING_REFLECT = 0, TB_PADDING_ZERO = 1 } tb_padding;
-
-/* Normalisation after convolutions: the published weights' instance norm,
- * (x - mean) / (std + 1e-9) * scale + shift with the population standard deviation,
- * parameters `inNN_N.scale` and `inNN_N.shift`. */
-typedef enum { TB_NORM_PUBLISHED_INSTANCE = 0 } tb_norm;
+/* The generator's normalisation after convolutions, which also says whose network it is:
+ * - the published weights' instance norm, (x - mean) / (std + 1e-9) * scale + shift with
+ *   the population standard deviation, parameters `inNN_N.scale` and `inNN_N.shift`, BGR;
+ * - PyTorch's batch norm or affine instance norm, the network cel-train trains
+ *   (`body.N.*`, as its checkpoints name them after "g."), RGB, in evaluation mode.
+ * Every convolution pads by reflection. */
+typedef enum { TB_NORM_PUBLISHED_INSTANCE = 0, TB_NORM_BATCH = 1, TB_NORM_INSTANCE = 2 } tb_norm;
 
 /* Where instance-norm statistics come from on the next forward pass. */
 typedef enum {
@@ -43,12 +43,14 @@ void tb_set_threads(int threads);
  * use at once. Later calls do nothing. */
 void tb_cache_memory(void);
 
-/* The CartoonGAN generator with parameters of the right shapes, zero-filled. */
-tb_status tb_generator_create(tb_padding padding, tb_norm norm, tb_generator **out);
+/* The CartoonGAN generator with parameters of the right shapes: zero for the published
+ * layout, fresh for a trainable one; set them all before use. */
+tb_status tb_generator_create(tb_norm norm, tb_generator **out);
 void tb_generator_free(tb_generator *generator); /* NULL is a no-op */
 
-/* The number of parameter tensors, and the name (valid while the generator lives), rank
- * and shape (up to 4 sizes) of the one at `index`, in a fixed order. */
+/* The number of tensors (parameters, and the norm buffers of a trainable one), and the name
+ * (valid while the generator lives), rank and shape (up to 4 sizes) of the one at `index`,
+ * in a fixed order. */
 int tb_generator_parameter_count(const tb_generator *generator);
 tb_status tb_generator_parameter(const tb_generator *generator, int index, const char **name,
                                  int *rank, int64_t shape[4]);
@@ -59,6 +61,7 @@ tb_status tb_generator_set_parameter(tb_generator *generator, const char *name,
 tb_status tb_generator_get_parameter(const tb_generator *generator, const char *name,
                                      float *values, int64_t count);
 
+/* Only the published instance norm can record and replay; others accept TB_STATISTICS_OWN. */
 tb_status tb_generator_set_statistics(tb_generator *generator, tb_statistics statistics);
 
 /* Runs the generator without gradients on `batch` images of 3 channels, planar (NCHW)
