@@ -10,45 +10,16 @@ import sys
 import time
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cartoongan_torch import Discriminator, Generator  # noqa: E402
 
 batch, size, steps = (int(a) for a in (sys.argv[1:4] + ["4", "256", "2"][len(sys.argv[1:4]):]))
 torch.set_num_threads(int(sys.argv[4]) if len(sys.argv) > 4 else os.cpu_count())
 
-
-def conv(i, o, k, s=1, reflect=True):
-    return nn.Conv2d(i, o, k, s, k // 2, padding_mode="reflect" if reflect else "zeros")
-
-
-class Residual(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        self.a, self.na, self.b, self.nb = conv(c, c, 3), nn.BatchNorm2d(c), conv(c, c, 3), nn.BatchNorm2d(c)
-
-    def forward(self, x):
-        return self.nb(self.b(F.relu(self.na(self.a(x))))) + x
-
-
-def up(i, o):
-    return nn.ConvTranspose2d(i, o, 3, 2, 1, 1)
-
-
-generator = nn.Sequential(
-    conv(3, 64, 7), nn.BatchNorm2d(64), nn.ReLU(),
-    conv(64, 128, 3, 2), conv(128, 128, 3), nn.BatchNorm2d(128), nn.ReLU(),
-    conv(128, 256, 3, 2), conv(256, 256, 3), nn.BatchNorm2d(256), nn.ReLU(),
-    *[Residual(256) for _ in range(8)],
-    up(256, 128), conv(128, 128, 3), nn.BatchNorm2d(128), nn.ReLU(),
-    up(128, 64), conv(64, 64, 3), nn.BatchNorm2d(64), nn.ReLU(),
-    conv(64, 3, 7), nn.Tanh())
-leaky = lambda: nn.LeakyReLU(0.2)
-discriminator = nn.Sequential(
-    conv(3, 32, 3, 1, False), leaky(), conv(32, 64, 3, 2, False), leaky(),
-    conv(64, 128, 3, 1, False), nn.BatchNorm2d(128), leaky(),
-    conv(128, 128, 3, 2, False), leaky(), conv(128, 256, 3, 1, False), nn.BatchNorm2d(256), leaky(),
-    conv(256, 256, 3, 1, False), nn.BatchNorm2d(256), leaky(), conv(256, 1, 3, 1, False))
+generator, discriminator = Generator(), Discriminator()
 vgg = torchvision.models.vgg19().features[:26]
 for p in vgg.parameters():
     p.requires_grad_(False)

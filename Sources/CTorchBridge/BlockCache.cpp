@@ -3,9 +3,11 @@
 #include <c10/core/CPUAllocator.h>
 
 #include <cstdlib>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 namespace {
 
@@ -14,9 +16,10 @@ namespace {
  * blocks over its mmap threshold (and, on threads other than the main one, most others)
  * to the kernel, so every step pays to fault the same gigabytes in again. This
  * allocator keeps freed blocks of at least `smallest` bytes and hands them out again
- * best-fit. It keeps no more idle bytes than the most it ever had in use, so a process
- * never holds more than twice its own peak. Smaller blocks go straight to malloc, whose
- * bins already serve them well. */
+ * best-fit. Blocks in use and idle together stay within a quarter over the most ever in
+ * use at once: a block that does not fit makes room by freeing idle ones, largest first.
+ * (With no slack at all, a training step kept evicting blocks it needed again a moment
+ * later.) Smaller blocks go straight to malloc, whose bins already serve them well. */
 class BlockCache final : public c10::Allocator {
 public:
   c10::DataPtr allocate(size_t bytes) const override {
@@ -56,6 +59,7 @@ private:
         return block;
       }
     }
+    if (bytes >= smallest) makeRoom(bytes);
     void *block = nullptr;
     if (posix_memalign(&block, alignment, bytes) != 0) throw std::bad_alloc();
     if (bytes >= smallest) {
@@ -66,18 +70,32 @@ private:
     return block;
   }
 
+  /* Frees idle blocks until `bytes` more stay within the bound. */
+  void makeRoom(size_t bytes) const {
+    std::vector<void *> evicted;
+    {
+      std::lock_guard<std::mutex> guard(lock);
+      size_t bound = peakLiveBytes + peakLiveBytes / 4;
+      while (!idle.empty() && liveBytes + idleBytes + bytes > bound) {
+        auto largest = std::prev(idle.end());
+        idleBytes -= largest->first;
+        sizes.erase(largest->second);
+        evicted.push_back(largest->second);
+        idle.erase(largest);
+      }
+    }
+    for (void *block : evicted) std::free(block);
+  }
+
   void give(void *block) {
     {
       std::lock_guard<std::mutex> guard(lock);
       auto found = sizes.find(block);
       if (found != sizes.end()) {
         liveBytes -= found->second;
-        if (idleBytes + found->second <= peakLiveBytes) {
-          idle.emplace(found->second, block);
-          idleBytes += found->second;
-          return;
-        }
-        sizes.erase(found);
+        idle.emplace(found->second, block);
+        idleBytes += found->second;
+        return;
       }
     }
     std::free(block);

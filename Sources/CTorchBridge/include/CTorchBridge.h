@@ -39,8 +39,8 @@ typedef enum {
 void tb_set_threads(int threads);
 
 /* From now on, tensors of 1 MiB and more are freed into a cache and reused from there
- * instead of going back to malloc; the cache never holds more than the most bytes ever in
- * use at once. Later calls do nothing. */
+ * instead of going back to malloc; blocks in use and cached together stay within a
+ * quarter over the most ever in use at once. Later calls do nothing. */
 void tb_cache_memory(void);
 
 /* The CartoonGAN generator with parameters of the right shapes: zero for the published

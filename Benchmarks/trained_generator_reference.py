@@ -1,0 +1,53 @@
+"""The generator cel-train trains (batch norm, evaluation mode) in PyTorch's Python API, the
+peer of `cel-apply --model` on a trained checkpoint.
+
+    python3 trained_generator_reference.py export WEIGHTS.safetensors PHOTO.png PHOTO.npy
+        Seeded weights (and batch-norm statistics) as a Celshade checkpoint file, and the
+        photo as the network's input (RGB, [-1, 1], NCHW).
+    python3 trained_generator_reference.py forward WEIGHTS.safetensors PHOTO.npy THREADS
+        One forward pass over the whole picture; prints "seconds-forward S".
+"""
+import os
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cartoongan_torch import Generator, load_safetensors, save_safetensors  # noqa: E402
+
+
+def export(weights, photo, npy):
+    import cv2
+    import numpy as np
+    torch.manual_seed(5)
+    generator = Generator(batch=True)
+    with torch.no_grad():
+        for name, buffer in generator.named_buffers():
+            if name.endswith("running_mean"):
+                buffer.uniform_(-0.1, 0.1)
+            elif name.endswith("running_var"):
+                buffer.uniform_(0.5, 1.5)
+    save_safetensors(weights, {"g." + k: v for k, v in generator.state_dict().items()},
+                     {"celshade.generator": "celshade-batch-norm"})
+    rgb = cv2.imread(photo)[:, :, ::-1].astype(np.float32) / 127.5 - 1
+    np.save(npy, rgb.transpose(2, 0, 1)[None].copy())
+
+
+def forward(weights, npy, threads):
+    import numpy as np
+    torch.set_num_threads(threads)
+    generator = Generator(batch=True)
+    generator.load_state_dict({k[2:]: v for k, v in load_safetensors(weights).items() if k.startswith("g.")})
+    generator.eval()
+    photo = torch.from_numpy(np.load(npy))
+    with torch.inference_mode():
+        start = time.perf_counter()
+        generator(photo)
+        print("seconds-forward %.3f" % (time.perf_counter() - start))
+
+
+if sys.argv[1] == "export":
+    export(*sys.argv[2:5])
+else:
+    forward(sys.argv[2], sys.argv[3], int(sys.argv[4]))
