@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let argumentParser = Target.Dependency.product(
@@ -17,8 +18,18 @@ let libtorch = Context.environment["LIBTORCH"]
 let torchIncludes =
   libtorch.map { ["-I\($0)/include", "-I\($0)/include/torch/csrc/api/include"] }
   ?? ["-I/usr/include/torch/csrc/api/include"]
+/// A CUDA build registers its GPU kernels from libtorch_cuda when loaded; nothing calls into
+/// it by name, so it is linked whether or not the linker sees a use.
+let cudaLibrary = libtorch.map { "\($0)/lib/libtorch_cuda.so" }
+let torchCUDA: [String] =
+  if let cudaLibrary, FileManager.default.fileExists(atPath: cudaLibrary) {
+    ["-Xlinker", "--no-as-needed", "-Xlinker", cudaLibrary]
+  } else {
+    []
+  }
 let torchLinkerFlags =
-  libtorch.map { ["-L\($0)/lib", "-Xlinker", "-rpath", "-Xlinker", "\($0)/lib"] } ?? []
+  (libtorch.map { ["-L\($0)/lib", "-Xlinker", "-rpath", "-Xlinker", "\($0)/lib"] } ?? [])
+  + torchCUDA
 
 let package = Package(
   name: "Celshade",

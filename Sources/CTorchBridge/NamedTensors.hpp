@@ -52,7 +52,7 @@ public:
     auto found = tensors.find(name);
     if (found == tensors.end()) return fail(TB_ERR_ARGUMENT, std::string("no tensor named ") + name);
     if (count != found->second.numel()) return fail(TB_ERR_ARGUMENT, std::string("wrong size for ") + name);
-    at::Tensor floats = found->second.to(at::kFloat).contiguous();
+    at::Tensor floats = found->second.to(at::kCPU, at::kFloat).contiguous();
     std::copy_n(floats.data_ptr<float>(), count, values);
     return TB_OK;
   }

@@ -58,13 +58,19 @@ struct tb_trainer {
   std::map<std::string, AdamState> adam;
   int64_t generatorSteps = 0, discriminatorSteps = 0;
   torch::Tensor mean, deviation; /* ImageNet normalisation, RGB */
+  torch::Device device;           /* a GPU when this libtorch has CUDA and sees one */
 
   explicit tb_trainer(const tb_trainer_options &o)
-      : options(o), generator(nullptr), discriminator(nullptr), vgg(nullptr) {
+      : options(o), generator(nullptr), discriminator(nullptr), vgg(nullptr),
+        device(torch::cuda::is_available() ? torch::kCUDA : torch::kCPU) {
     torch::manual_seed(o.seed);
     generator = GeneratorNet(o.batch_norm != 0);
     discriminator = DiscriminatorNet(o.batch_norm != 0);
     vgg = VGGFeatures();
+    // Drawn on the CPU, then moved: the same seed gives the same weights on any device.
+    generator->to(device);
+    discriminator->to(device);
+    vgg->to(device);
     for (auto &p : vgg->parameters()) p.set_requires_grad(false);
     collect("g.", *generator, true);
     collect("d.", *discriminator, true);
@@ -74,8 +80,8 @@ struct tb_trainer {
       key.replace(0, 9, "features.");
       tensors.add("vgg." + key, item.value());
     }
-    mean = torch::tensor({0.485f, 0.456f, 0.406f}).view({1, 3, 1, 1});
-    deviation = torch::tensor({0.229f, 0.224f, 0.225f}).view({1, 3, 1, 1});
+    mean = torch::tensor({0.485f, 0.456f, 0.406f}).view({1, 3, 1, 1}).to(device);
+    deviation = torch::tensor({0.229f, 0.224f, 0.225f}).view({1, 3, 1, 1}).to(device);
   }
 
   void collect(const std::string &prefix, nn::Module &module, bool withAdam) {
@@ -111,6 +117,12 @@ struct tb_trainer {
     }
   }
 
+  /* Planar images from the caller's memory, on the training device (no copy on the CPU). */
+  torch::Tensor images(const float *values, int batch, int height, int width) const {
+    return torch::from_blob(const_cast<float *>(values), {batch, 3, height, width}, torch::kFloat)
+        .to(device);
+  }
+
   torch::Tensor contentLoss(const torch::Tensor &photos, const torch::Tensor &generated) {
     return torch::l1_loss(features(generated), features(photos).detach());
   }
@@ -142,6 +154,10 @@ extern "C" tb_status tb_trainer_get_tensor(const tb_trainer *trainer, const char
   return guarded([&] { return trainer->tensors.get(name, values, count); });
 }
 
+extern "C" const char *tb_trainer_device(const tb_trainer *trainer) {
+  return trainer->device.is_cuda() ? "cuda" : "cpu";
+}
+
 extern "C" void tb_trainer_get_steps(const tb_trainer *trainer, int64_t *generator, int64_t *discriminator) {
   *generator = trainer->generatorSteps;
   *discriminator = trainer->discriminatorSteps;
@@ -157,10 +173,6 @@ extern "C" void tb_trainer_set_rates(tb_trainer *trainer, float generator, float
   trainer->options.discriminator_rate = discriminator;
 }
 
-static torch::Tensor images(const float *values, int batch, int height, int width) {
-  return torch::from_blob(const_cast<float *>(values), {batch, 3, height, width}, torch::kFloat);
-}
-
 static float accuracy(const torch::Tensor &logits, bool real) {
   auto hits = real ? (logits > 0) : (logits <= 0);
   return hits.to(torch::kFloat).mean().item<float>();
@@ -171,7 +183,7 @@ extern "C" tb_status tb_trainer_step(tb_trainer *t, int initialisation, const fl
                                      int size, tb_step_losses *losses) {
   return guarded([&] {
     if (batch < 1 || size < 16 || size % 8) return fail(TB_ERR_ARGUMENT, "size must be a multiple of 8, at least 16");
-    auto photos = images(photoValues, batch, size, size);
+    auto photos = t->images(photoValues, batch, size, size);
     *losses = tb_step_losses{};
     t->generator->train();
     t->discriminator->train();
@@ -184,8 +196,8 @@ extern "C" tb_status tb_trainer_step(tb_trainer *t, int initialisation, const fl
       losses->content = content.item<float>();
       return TB_OK;
     }
-    auto styles = images(styleValues, batch, size, size);
-    auto smoothed = images(smoothValues, batch, size, size);
+    auto styles = t->images(styleValues, batch, size, size);
+    auto smoothed = t->images(smoothValues, batch, size, size);
 
     // Discriminator: real style images are 1; their smoothed twins and generated images 0.
     t->discriminator->zero_grad();
@@ -229,7 +241,7 @@ extern "C" tb_status tb_trainer_generate(tb_trainer *t, const float *photoValues
     if (height % 4 || width % 4) return fail(TB_ERR_ARGUMENT, "height and width must be multiples of 4");
     torch::NoGradGuard noGrad;
     t->generator->eval();
-    auto result = t->generator->forward(images(photoValues, batch, height, width)).contiguous();
+    auto result = t->generator->forward(t->images(photoValues, batch, height, width)).to(torch::kCPU).contiguous();
     std::copy_n(result.data_ptr<float>(), result.numel(), output);
     return TB_OK;
   });
@@ -239,7 +251,7 @@ extern "C" tb_status tb_trainer_features(tb_trainer *t, const float *values, int
                                          int width, float *output, int64_t count) {
   return guarded([&] {
     torch::NoGradGuard noGrad;
-    auto result = t->features(images(values, batch, height, width)).contiguous();
+    auto result = t->features(t->images(values, batch, height, width)).to(torch::kCPU).contiguous();
     if (result.numel() != count) return fail(TB_ERR_ARGUMENT, "output size does not match");
     std::copy_n(result.data_ptr<float>(), count, output);
     return TB_OK;

@@ -53,7 +53,7 @@ package struct TrainStage: Sendable {
       let first = epoch == position.epoch ? position.batch : 0
       let initialisation = epoch < options.initEpochs
       let progress = ProgressReporter(
-        "train epoch \(epoch + 1)/\(totalEpochs)\(initialisation ? " (init)" : "")",
+        "train epoch \(epoch + 1)/\(totalEpochs) on \(trainer.device)\(initialisation ? " (init)" : "")",
         total: batches.count - first, quiet: isQuiet)
       let size = options.imageSize
       var next: Task<(photos: [Float], styles: [Float], smoothed: [Float]), any Error>? =
@@ -103,7 +103,8 @@ package struct TrainStage: Sendable {
     }
     return .ran(
       StageRecord(
-        stage: Self.name, parameters: ["run": run.path], inputFingerprint: "",
+        stage: Self.name, parameters: ["run": run.path, "device": trainer.device],
+        inputFingerprint: "",
         counts: ["steps": steps, "epochs": totalEpochs - position.epoch]))
   }
 

@@ -48,6 +48,10 @@ package final class Trainer {
 
   deinit { tb_trainer_free(handle) }
 
+  /// Where the networks train: "cuda" when libtorch was built with CUDA and sees a GPU, else
+  /// "cpu".
+  package var device: String { String(cString: tb_trainer_device(handle)) }
+
   /// Every named tensor: `g.*` and `d.*` (parameters and norm buffers), `adam.*` (moments),
   /// `vgg.features.N.*`.
   package var tensors: [(name: String, shape: [Int])] {

@@ -99,6 +99,10 @@ typedef struct {
 tb_status tb_trainer_create(const tb_trainer_options *options, tb_trainer **out);
 void tb_trainer_free(tb_trainer *trainer); /* NULL is a no-op */
 
+/* Where the networks train: "cuda" when this libtorch was built with CUDA and sees a GPU,
+ * else "cpu". Caller images and returned values always live in CPU memory. */
+const char *tb_trainer_device(const tb_trainer *trainer);
+
 int tb_trainer_tensor_count(const tb_trainer *trainer);
 tb_status tb_trainer_tensor(const tb_trainer *trainer, int index, const char **name, int *rank,
                             int64_t shape[4]);
