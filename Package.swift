@@ -23,7 +23,8 @@ let torchIncludes =
 let cudaLibrary = libtorch.map { "\($0)/lib/libtorch_cuda.so" }
 let torchCUDA: [String] =
   if let cudaLibrary, FileManager.default.fileExists(atPath: cudaLibrary) {
-    ["-Xlinker", "--no-as-needed", "-Xlinker", cudaLibrary]
+    ["-Xlinker", "--push-state", "-Xlinker", "--no-as-needed", "-Xlinker", cudaLibrary]
+      + ["-Xlinker", "--pop-state"]
   } else {
     []
   }

@@ -56,4 +56,13 @@ echo "|---|---|---:|---:|---:|"
 measure "published Hayao" "$weights" "$work/photo.png" /usr/bin/python3 \
   Tests/ModelTests/Reference/cartoongan_reference.py "$weights" "$work/photo.npy" "$work/reference.npy" "$threads"
 measure "trained, batch norm" "$work/trained.safetensors" "$work/photo.png" /usr/bin/python3 \
-  Benchmarks/trained_generator_reference.py forward "$work/trained.safetensors" "$work/trained.npy" "$threads"
+  Benchmarks/trained_generator_reference.py forward "$work/trained.safetensors" "$work/trained.npy" "$threads" \
+  "$work/reference.png"
+# The last cel-apply output (tiled) against PyTorch's whole-picture output, same weights.
+/usr/bin/python3 - "$work/cartoon.png" "$work/reference.png" <<'PY'
+import sys, cv2, numpy as np
+ours, reference = (cv2.imread(p).astype(np.float32) for p in sys.argv[1:3])
+difference = np.abs(ours - reference)
+print("\nTrained network, cel-apply's tiled output against PyTorch's whole-picture output: "
+      "mean difference %.5f grey levels, largest %d." % (difference.mean(), difference.max()))
+PY

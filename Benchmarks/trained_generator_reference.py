@@ -4,8 +4,9 @@ peer of `cel-apply --model` on a trained checkpoint.
     python3 trained_generator_reference.py export WEIGHTS.safetensors PHOTO.png PHOTO.npy
         Seeded weights (and batch-norm statistics) as a Celshade checkpoint file, and the
         photo as the network's input (RGB, [-1, 1], NCHW).
-    python3 trained_generator_reference.py forward WEIGHTS.safetensors PHOTO.npy THREADS
-        One forward pass over the whole picture; prints "seconds-forward S".
+    python3 trained_generator_reference.py forward WEIGHTS.safetensors PHOTO.npy THREADS [OUT.png]
+        One forward pass over the whole picture; prints "seconds-forward S" and writes the
+        cartoon as a PNG if asked.
 """
 import os
 import sys
@@ -34,7 +35,7 @@ def export(weights, photo, npy):
     np.save(npy, rgb.transpose(2, 0, 1)[None].copy())
 
 
-def forward(weights, npy, threads):
+def forward(weights, npy, threads, png=None):
     import numpy as np
     torch.set_num_threads(threads)
     generator = Generator(batch=True)
@@ -43,11 +44,15 @@ def forward(weights, npy, threads):
     photo = torch.from_numpy(np.load(npy))
     with torch.inference_mode():
         start = time.perf_counter()
-        generator(photo)
+        cartoon = generator(photo)
         print("seconds-forward %.3f" % (time.perf_counter() - start))
+    if png:
+        import cv2
+        rgb = ((cartoon[0].numpy().transpose(1, 2, 0) + 1) * 127.5).round().clip(0, 255)
+        cv2.imwrite(png, rgb[:, :, ::-1].astype(np.uint8))
 
 
 if sys.argv[1] == "export":
     export(*sys.argv[2:5])
 else:
-    forward(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    forward(sys.argv[2], sys.argv[3], int(sys.argv[4]), *sys.argv[5:6])

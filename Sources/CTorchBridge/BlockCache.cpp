@@ -2,10 +2,13 @@
 
 #include <c10/core/CPUAllocator.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <stdexcept>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -29,7 +32,18 @@ public:
 
   c10::DeleterFnPtr raw_deleter() const override { return &release; }
 
-  static BlockCache *shared;
+  /* Frees every idle block, and forgets the peak: what is in use now is the new one. */
+  void trim() const {
+    std::vector<void *> evicted;
+    {
+      std::lock_guard<std::mutex> guard(lock);
+      while (!idle.empty()) evicted.push_back(evictLargest());
+      peakLiveBytes = liveBytes;
+    }
+    for (void *block : evicted) std::free(block);
+  }
+
+  static std::atomic<BlockCache *> shared;
 
 private:
   static constexpr size_t alignment = 64; /* c10's own alignment, for vectorised kernels */
@@ -46,7 +60,9 @@ private:
 
   void *take(size_t bytes) const {
     if (bytes == 0) return nullptr;
-    if (bytes >= smallest) {
+    if (bytes < smallest) return fresh(bytes);
+    std::vector<void *> evicted;
+    {
       std::lock_guard<std::mutex> guard(lock);
       // A block at most a quarter larger than asked for, so that one big idle block does
       // not end up holding a small tensor.
@@ -58,33 +74,40 @@ private:
         idle.erase(found);
         return block;
       }
+      size_t bound = peakLiveBytes + peakLiveBytes / 4;
+      while (!idle.empty() && liveBytes + idleBytes + bytes > bound) evicted.push_back(evictLargest());
+      lend(bytes); // reserved now, so that other threads count it
     }
-    if (bytes >= smallest) makeRoom(bytes);
+    for (void *block : evicted) std::free(block);
     void *block = nullptr;
-    if (posix_memalign(&block, alignment, bytes) != 0) throw std::bad_alloc();
-    if (bytes >= smallest) {
+    try {
+      block = fresh(bytes);
+    } catch (...) {
       std::lock_guard<std::mutex> guard(lock);
-      sizes[block] = bytes;
-      lend(bytes);
+      liveBytes -= bytes;
+      throw;
     }
+    std::lock_guard<std::mutex> guard(lock);
+    sizes[block] = bytes;
     return block;
   }
 
-  /* Frees idle blocks until `bytes` more stay within the bound. */
-  void makeRoom(size_t bytes) const {
-    std::vector<void *> evicted;
-    {
-      std::lock_guard<std::mutex> guard(lock);
-      size_t bound = peakLiveBytes + peakLiveBytes / 4;
-      while (!idle.empty() && liveBytes + idleBytes + bytes > bound) {
-        auto largest = std::prev(idle.end());
-        idleBytes -= largest->first;
-        sizes.erase(largest->second);
-        evicted.push_back(largest->second);
-        idle.erase(largest);
-      }
-    }
-    for (void *block : evicted) std::free(block);
+  /* posix_memalign, and once more after freeing every idle block if memory ran out. */
+  void *fresh(size_t bytes) const {
+    void *block = nullptr;
+    if (posix_memalign(&block, alignment, bytes) == 0) return block;
+    trim();
+    if (posix_memalign(&block, alignment, bytes) == 0) return block;
+    throw std::runtime_error("out of memory allocating " + std::to_string(bytes) + " bytes");
+  }
+
+  void *evictLargest() const {
+    auto largest = std::prev(idle.end());
+    void *block = largest->second;
+    idleBytes -= largest->first;
+    sizes.erase(block);
+    idle.erase(largest);
+    return block;
   }
 
   void give(void *block) {
@@ -102,19 +125,24 @@ private:
   }
 
   static void release(void *block) {
-    if (block) shared->give(block);
+    if (block) shared.load()->give(block);
   }
 };
 
-BlockCache *BlockCache::shared = nullptr;
+std::atomic<BlockCache *> BlockCache::shared{nullptr};
 
 } // namespace
+
+extern "C" void tb_cache_release(void) {
+  if (BlockCache *cache = BlockCache::shared.load()) cache->trim();
+}
 
 extern "C" void tb_cache_memory(void) {
   static std::once_flag installed;
   std::call_once(installed, [] {
     // Never freed: tensors made through it may outlive every other object.
-    BlockCache::shared = new BlockCache();
-    c10::SetCPUAllocator(BlockCache::shared, /* priority over the default */ 1);
+    auto *cache = new BlockCache();
+    BlockCache::shared.store(cache);
+    c10::SetCPUAllocator(cache, /* priority over the default */ 1);
   });
 }

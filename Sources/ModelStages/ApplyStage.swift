@@ -41,6 +41,8 @@ package struct ApplyStage: Sendable {
   /// Runs, and counts the pictures (photos or frames) cartoonized. Writes no manifest: the
   /// output is pictures, not a dataset.
   package func run() async throws -> StageOutcome {
+    // Here, not in cartoonizeAll: its generator's tensors must be gone first.
+    defer { TorchRuntime.releaseCachedMemory() }
     let count = try await cartoonizeAll()
     return .ran(
       StageRecord(

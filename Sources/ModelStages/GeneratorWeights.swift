@@ -14,6 +14,11 @@ package struct GeneratorWeights: Sendable {
 
   package static let variantKey = "celshade.generator"
 
+  package init(variant: Generator.Variant, tensors: [String: NumpyArray]) {
+    self.variant = variant
+    self.tensors = tensors
+  }
+
   /// Reads a folder of `.npy` files, a `.safetensors` file, or a `cel-train` run folder
   /// (its latest checkpoint).
   package static func load(_ url: URL) throws -> GeneratorWeights {
@@ -55,28 +60,33 @@ package struct GeneratorWeights: Sendable {
     guard let variant = Generator.Variant(rawValue: name) else {
       throw CelError.invalidInput(file.path, reason: "holds an unknown generator variant '\(name)'")
     }
-    guard variant != .published else {
-      return GeneratorWeights(variant: variant, tensors: contents.tensors)
-    }
-    // A training checkpoint holds the discriminator and Adam's moments too; the
-    // generator's own tensors are the ones under "g.".
+    // A training checkpoint holds the discriminator and Adam's moments too.
+    let prefix = filePrefix(variant)
     var tensors: [String: NumpyArray] = [:]
-    for (name, tensor) in contents.tensors where name.hasPrefix("g.") {
-      tensors[String(name.dropFirst(2))] = tensor
+    for (name, tensor) in contents.tensors where name.hasPrefix(prefix) {
+      tensors[String(name.dropFirst(prefix.count))] = tensor
     }
     return GeneratorWeights(variant: variant, tensors: tensors)
   }
 
-  /// Every parameter present with its shape; the first problem is named.
+  /// The prefix a variant's tensors carry in files: trained ones sit under "g." beside
+  /// the discriminator's in checkpoints.
+  private static func filePrefix(_ variant: Generator.Variant) -> String {
+    variant == .published ? "" : "g."
+  }
+
+  /// Every parameter present with its shape; the first problem is named as the file names it.
   private func check(against expected: [(name: String, shape: [Int])], source: URL) throws {
+    let prefix = Self.filePrefix(variant)
     for (name, shape) in expected {
       guard let tensor = tensors[name] else {
-        throw CelError.invalidInput(source.path, reason: "missing tensor \(name)")
+        throw CelError.invalidInput(source.path, reason: "missing tensor \(prefix)\(name)")
       }
       guard tensor.shape == shape else {
         throw CelError.invalidInput(
           source.path,
-          reason: "tensor \(name) has shape \(tensor.shape), the generator needs \(shape)")
+          reason:
+            "tensor \(prefix)\(name) has shape \(tensor.shape), the generator needs \(shape)")
       }
     }
   }
@@ -93,7 +103,7 @@ package struct GeneratorWeights: Sendable {
   /// The weights as a safetensors file, with the variant in its metadata.
   /// Trained variants keep the checkpoints' "g." names, so either file reads the same way.
   package func safeTensors() -> SafeTensors {
-    let prefix = variant == .published ? "" : "g."
+    let prefix = Self.filePrefix(variant)
     return SafeTensors(
       tensors: Dictionary(uniqueKeysWithValues: tensors.map { (prefix + $0.key, $0.value) }),
       metadata: [Self.variantKey: variant.rawValue])

@@ -19,6 +19,12 @@ package struct TrainStage: Sendable {
   package init(options: TrainOptions) { self.options = options }
 
   package func run() async throws -> StageOutcome {
+    // Here, not in train: the trainer's tensors must be gone first.
+    defer { TorchRuntime.releaseCachedMemory() }
+    return try await train()
+  }
+
+  private func train() async throws -> StageOutcome {
     guard let vggPath = options.vgg else {
       throw CelError.invalidRequest("cel-train needs --vgg FILE: \(VGGWeights.whereFrom)")
     }

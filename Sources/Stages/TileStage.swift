@@ -87,7 +87,7 @@ package struct TileStage: Sendable {
       }
       var digest = Fingerprint()
       var stems: Set<String> = []
-      let sources = try files.map { url in
+      let sources = files.map { url in
         let name = url.lastPathComponent
         let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
         digest.combine(name)

@@ -10,4 +10,8 @@ package enum TorchRuntime {
     tb_set_threads(Int32(threads))
     tb_cache_memory()
   }
+
+  /// Frees the blocks the cache holds, when a stage is done with libtorch: `cel run` may
+  /// go on to other stages in the same process.
+  package static func releaseCachedMemory() { tb_cache_release() }
 }

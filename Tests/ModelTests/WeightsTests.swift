@@ -68,6 +68,30 @@ import Training
     #expect(try SafeTensors.read(file).metadata[GeneratorWeights.variantKey] == "published")
   }
 
+  /// Trained weights travel under the checkpoints' "g." names, and problems are named so.
+  @Test func trainedWeightsRoundTripAndAMissingOneIsNamedAsInTheFile() throws {
+    let expected = try Generator(variant: .trainedInstanceNorm).parameters
+    var tensors: [String: NumpyArray] = [:]
+    for (index, (name, shape)) in expected.enumerated() {
+      let count = shape.reduce(1, *)
+      tensors[name] = NumpyArray(shape: shape, values: (0..<count).map { Float(($0 + index) % 7) })
+    }
+    let folder = try makeTemporaryDirectory()
+    let file = folder.appendingPathComponent("trained.safetensors")
+    let weights = GeneratorWeights(variant: .trainedInstanceNorm, tensors: tensors)
+    try weights.safeTensors().encoded().write(to: file)
+    #expect(try SafeTensors.read(file).tensors.keys.allSatisfy { $0.hasPrefix("g.") })
+    let loaded = try GeneratorWeights.load(file)
+    #expect(loaded.variant == .trainedInstanceNorm && loaded.tensors == tensors)
+
+    tensors["body.11.norm2.bias"] = nil
+    let damaged = folder.appendingPathComponent("damaged.safetensors")
+    try GeneratorWeights(variant: .trainedInstanceNorm, tensors: tensors).safeTensors().encoded()
+      .write(to: damaged)
+    let error = #expect(throws: CelError.self) { try GeneratorWeights.load(damaged) }
+    #expect(error?.description == "\(damaged.path): missing tensor g.body.11.norm2.bias")
+  }
+
   @Test func numpyFilesRoundTrip() throws {
     let file = try makeTemporaryDirectory().appendingPathComponent("a.npy")
     let array = NumpyArray(shape: [2, 3], values: [1, 2, 3, 4, 5, 6.5])

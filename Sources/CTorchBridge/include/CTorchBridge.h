@@ -42,6 +42,8 @@ void tb_set_threads(int threads);
  * instead of going back to malloc; blocks in use and cached together stay within a
  * quarter over the most ever in use at once. Later calls do nothing. */
 void tb_cache_memory(void);
+/* Frees every cached block now (the cache stays on), for the end of a long job. */
+void tb_cache_release(void);
 
 /* The CartoonGAN generator with parameters of the right shapes: zero for the published
  * layout, fresh for a trainable one; set them all before use. */

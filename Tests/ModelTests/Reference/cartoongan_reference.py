@@ -61,7 +61,7 @@ if __name__ == "__main__":
     generator = Generator(sys.argv[1])
     batch = torch.from_numpy(np.load(sys.argv[2]))
     start = time.perf_counter()
-    with torch.no_grad():
+    with torch.inference_mode():
         output = generator(batch)
     print("seconds %.3f" % (time.perf_counter() - start))
     np.save(sys.argv[3], output.numpy())
