@@ -134,11 +134,12 @@ struct tb_generator {
     }
     trained = networks::GeneratorNet(norm == TB_NORM_BATCH);
     trained->eval();
-    for (auto &item : trained->named_parameters()) tensors.add(item.key(), item.value());
-    for (auto &item : trained->named_buffers()) tensors.add(item.key(), item.value());
+    tensors.addModule("", *trained);
   }
 
-  at::Tensor forward(const at::Tensor &x) { return published ? published->forward(x) : trained->forward(x); }
+  at::Tensor forward(const at::Tensor &x) {
+    return published ? published->forward(x) : trained->forward(x);
+  }
 };
 
 extern "C" void tb_set_threads(int threads) { at::set_num_threads(threads); }
@@ -154,7 +155,9 @@ extern "C" tb_status tb_generator_create(tb_norm norm, tb_generator **out) {
 
 extern "C" void tb_generator_free(tb_generator *generator) { delete generator; }
 
-extern "C" int tb_generator_parameter_count(const tb_generator *generator) { return generator->tensors.count(); }
+extern "C" int tb_generator_parameter_count(const tb_generator *generator) {
+  return generator->tensors.count();
+}
 
 extern "C" tb_status tb_generator_parameter(const tb_generator *generator, int index,
                                             const char **name, int *rank, int64_t shape[4]) {
@@ -191,7 +194,8 @@ extern "C" tb_status tb_generator_forward(tb_generator *generator, const float *
   return guarded([&] {
     if (batch < 1 || height < 4 || width < 4 || height % 4 || width % 4)
       return fail(TB_ERR_ARGUMENT, "height and width must be positive multiples of 4");
-    if (generator->published && generator->published->statistics == TB_STATISTICS_RECORD && batch != 1)
+    const PublishedGenerator *published = generator->published.get();
+    if (published && published->statistics == TB_STATISTICS_RECORD && batch != 1)
       return fail(TB_ERR_ARGUMENT, "statistics are recorded from one image at a time");
     c10::InferenceMode inference;
     at::Tensor x = at::from_blob(const_cast<float *>(input), {batch, 3, height, width}, at::kFloat);

@@ -4,6 +4,7 @@
 #include "BridgeSupport.hpp"
 
 #include <ATen/ATen.h>
+#include <torch/nn/module.h>
 
 #include <algorithm>
 #include <map>
@@ -20,6 +21,13 @@ public:
   void add(const std::string &name, at::Tensor tensor) {
     names.push_back(name);
     tensors[name] = std::move(tensor);
+  }
+
+  /* A module's parameters, then its buffers (batch norm's running statistics), under
+   * `prefix`: the one order the trainer and a generator standing alone both list. */
+  void addModule(const std::string &prefix, const torch::nn::Module &module) {
+    for (const auto &item : module.named_parameters()) add(prefix + item.key(), item.value());
+    for (const auto &item : module.named_buffers()) add(prefix + item.key(), item.value());
   }
 
   int count() const { return int(names.size()); }

@@ -72,8 +72,8 @@ struct tb_trainer {
     discriminator->to(device);
     vgg->to(device);
     for (auto &p : vgg->parameters()) p.set_requires_grad(false);
-    collect("g.", *generator, true);
-    collect("d.", *discriminator, true);
+    collect("g.", *generator);
+    collect("d.", *discriminator);
     for (auto &item : vgg->named_parameters()) {
       // "features_0.weight" is torchvision's "features.0.weight".
       std::string key = item.key();
@@ -84,17 +84,15 @@ struct tb_trainer {
     deviation = torch::tensor({0.229f, 0.224f, 0.225f}).view({1, 3, 1, 1}).to(device);
   }
 
-  void collect(const std::string &prefix, nn::Module &module, bool withAdam) {
+  /* A trained network's tensors, and Adam's moments for each of its parameters. */
+  void collect(const std::string &prefix, nn::Module &module) {
+    tensors.addModule(prefix, module);
     for (auto &item : module.named_parameters()) {
-      tensors.add(prefix + item.key(), item.value());
-      if (withAdam) {
-        AdamState state{torch::zeros_like(item.value()), torch::zeros_like(item.value())};
-        adam[prefix + item.key()] = state;
-        tensors.add("adam." + prefix + item.key() + ".exp_avg", state.average);
-        tensors.add("adam." + prefix + item.key() + ".exp_avg_sq", state.squares);
-      }
+      AdamState state{torch::zeros_like(item.value()), torch::zeros_like(item.value())};
+      adam[prefix + item.key()] = state;
+      tensors.add("adam." + prefix + item.key() + ".exp_avg", state.average);
+      tensors.add("adam." + prefix + item.key() + ".exp_avg_sq", state.squares);
     }
-    for (auto &item : module.named_buffers()) tensors.add(prefix + item.key(), item.value());
   }
 
   torch::Tensor features(const torch::Tensor &images) {
@@ -241,7 +239,8 @@ extern "C" tb_status tb_trainer_generate(tb_trainer *t, const float *photoValues
     if (height % 4 || width % 4) return fail(TB_ERR_ARGUMENT, "height and width must be multiples of 4");
     torch::NoGradGuard noGrad;
     t->generator->eval();
-    auto result = t->generator->forward(t->images(photoValues, batch, height, width)).to(torch::kCPU).contiguous();
+    auto photos = t->images(photoValues, batch, height, width);
+    auto result = t->generator->forward(photos).to(torch::kCPU).contiguous();
     std::copy_n(result.data_ptr<float>(), result.numel(), output);
     return TB_OK;
   });
@@ -251,7 +250,8 @@ extern "C" tb_status tb_trainer_features(tb_trainer *t, const float *values, int
                                          int width, float *output, int64_t count) {
   return guarded([&] {
     torch::NoGradGuard noGrad;
-    auto result = t->features(t->images(values, batch, height, width)).to(torch::kCPU).contiguous();
+    auto pictures = t->images(values, batch, height, width);
+    auto result = t->features(pictures).to(torch::kCPU).contiguous();
     if (result.numel() != count) return fail(TB_ERR_ARGUMENT, "output size does not match");
     std::copy_n(result.data_ptr<float>(), count, output);
     return TB_OK;
