@@ -32,10 +32,12 @@ package enum StageOutcome: Sendable {
   }
 }
 
-/// Prints a stage's one-line summary to standard output and its warnings to standard error.
-package func report(_ outcome: StageOutcome, quiet: Bool) {
+/// Prints a stage's one-line summary to standard output and its warnings to standard error,
+/// each headed by `subject` (the stage's name unless told otherwise, such as the film).
+package func report(_ outcome: StageOutcome, quiet: Bool, subject: String? = nil) {
   if !quiet { print(outcome.summary) }
+  let subject = subject ?? outcome.record.stage
   for warning in outcome.record.warnings {
-    FileHandle.standardError.write(Data("warning: \(outcome.record.stage): \(warning)\n".utf8))
+    FileHandle.standardError.write(Data("warning: \(subject): \(warning)\n".utf8))
   }
 }

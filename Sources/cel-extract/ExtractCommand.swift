@@ -37,10 +37,6 @@ struct ExtractCommand: AsyncParsableCommand {
     var stage = ExtractStage(
       input: URL(fileURLWithPath: input), dataset: URL(fileURLWithPath: output), options: options)
     stage.isQuiet = quiet
-    let outcome = try await stage.run()
-    if !quiet { print(outcome.summary) }
-    for warning in outcome.record.warnings {
-      FileHandle.standardError.write(Data("warning: \(input): \(warning)\n".utf8))
-    }
+    report(try await stage.run(), quiet: quiet, subject: input)
   }
 }
