@@ -24,19 +24,13 @@ package enum CelError: Error, CustomStringConvertible, Equatable {
 
   /// Checks that `path` names an existing regular file.
   package static func requireFile(_ path: String) throws {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw CelError.missing(path)
-    }
-    if isDirectory.boolValue { throw CelError.isDirectory(path) }
+    guard let isFolder = FileIO.isFolder(path) else { throw CelError.missing(path) }
+    if isFolder { throw CelError.isDirectory(path) }
   }
 
   /// Checks that `path` names an existing folder.
   package static func requireDirectory(_ path: String) throws {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw CelError.missing(path)
-    }
-    if !isDirectory.boolValue { throw CelError.notDirectory(path) }
+    guard let isFolder = FileIO.isFolder(path) else { throw CelError.missing(path) }
+    if !isFolder { throw CelError.notDirectory(path) }
   }
 }

@@ -57,6 +57,15 @@ package enum FileIO {
     }
   }
 
+  /// Whether `path` is a folder (true) or something else (false); nil when nothing is there.
+  package static func isFolder(_ path: String) -> Bool? {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      return nil
+    }
+    return isDirectory.boolValue
+  }
+
   /// Size in bytes, or nil when `url` is not a regular file.
   package static func fileSize(_ url: URL) -> Int? {
     var status = stat()

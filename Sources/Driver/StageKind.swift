@@ -50,13 +50,7 @@ package enum StageKind: String, CaseIterable, Sendable {
       stage.isQuiet = isQuiet
       return try await stage.run()
     case .tile:
-      var isFolder: ObjCBool = false
-      let folder =
-        input.flatMap {
-          FileManager.default.fileExists(atPath: $0.path, isDirectory: &isFolder)
-            && isFolder.boolValue
-            ? $0 : nil
-        }
+      let folder = input.flatMap { FileIO.isFolder($0.path) == true ? $0 : nil }
       var stage = TileStage(
         dataset: dataset, input: folder, options: try TileOptions.parse(arguments))
       stage.isQuiet = isQuiet

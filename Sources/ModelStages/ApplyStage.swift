@@ -27,11 +27,8 @@ package struct ApplyStage: Sendable {
 
   /// What the input is: a folder, a file with an image extension, or else a video.
   package func kind() throws -> Kind {
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: input.path, isDirectory: &isFolder) else {
-      throw CelError.missing(input.path)
-    }
-    if isFolder.boolValue { return .folder }
+    guard let isFolder = FileIO.isFolder(input.path) else { throw CelError.missing(input.path) }
+    if isFolder { return .folder }
     return DatasetLayout.imageExtensions.contains(input.pathExtension.lowercased())
       ? .photo : .video
   }

@@ -22,14 +22,11 @@ package struct GeneratorWeights: Sendable {
   /// Reads a folder of `.npy` files, a `.safetensors` file, or a `cel-train` run folder
   /// (its latest checkpoint).
   package static func load(_ url: URL) throws -> GeneratorWeights {
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
-      throw CelError.missing(url.path)
-    }
+    guard let isFolder = FileIO.isFolder(url.path) else { throw CelError.missing(url.path) }
     var source = url
-    if isFolder.boolValue, let latest = try Checkpoint.latest(in: url) { source = latest.weights }
+    if isFolder, let latest = try Checkpoint.latest(in: url) { source = latest.weights }
     let weights =
-      isFolder.boolValue && source == url ? try fromNumpyFolder(url) : try fromSafeTensors(source)
+      isFolder && source == url ? try fromNumpyFolder(url) : try fromSafeTensors(source)
     try weights.check(against: try Generator(variant: weights.variant).parameters, source: source)
     return weights
   }
