@@ -1,9 +1,9 @@
 """The generator cel-train trains (batch norm, evaluation mode) in PyTorch's Python API, the
 peer of `cel-apply --model` on a trained checkpoint.
 
-    python3 trained_generator_reference.py export WEIGHTS.safetensors PHOTO.png PHOTO.npy
+    python3 trained_generator_reference.py export WEIGHTS.safetensors PHOTO.png PHOTO.npy [instance]
         Seeded weights (and batch-norm statistics) as a Celshade checkpoint file, and the
-        photo as the network's input (RGB, [-1, 1], NCHW).
+        photo as the network's input (RGB, [-1, 1], NCHW); instance norm when asked.
     python3 trained_generator_reference.py forward WEIGHTS.safetensors PHOTO.npy THREADS [OUT.png]
         One forward pass over the whole picture; prints "seconds-forward S" and writes the
         cartoon as a PNG if asked.
@@ -18,19 +18,22 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cartoongan_torch import Generator, load_safetensors, save_safetensors  # noqa: E402
 
 
-def export(weights, photo, npy):
+def export(weights, photo, npy, norm="batch"):
     import cv2
     import numpy as np
     torch.manual_seed(5)
-    generator = Generator(batch=True)
+    batch = norm == "batch"
+    generator = Generator(batch=batch)
     with torch.no_grad():
-        for name, buffer in generator.named_buffers():
+        for name, tensor in generator.state_dict().items():
             if name.endswith("running_mean"):
-                buffer.uniform_(-0.1, 0.1)
+                tensor.uniform_(-0.1, 0.1)
             elif name.endswith("running_var"):
-                buffer.uniform_(0.5, 1.5)
+                tensor.uniform_(0.5, 1.5)
+            elif not batch and name.endswith(".bias") and tensor.dim() == 1:
+                tensor.normal_(0, 0.1)
     save_safetensors(weights, {"g." + k: v for k, v in generator.state_dict().items()},
-                     {"celshade.generator": "celshade-batch-norm"})
+                     {"celshade.generator": "celshade-%s-norm" % norm})
     rgb = cv2.imread(photo)[:, :, ::-1].astype(np.float32) / 127.5 - 1
     np.save(npy, rgb.transpose(2, 0, 1)[None].copy())
 
@@ -38,8 +41,9 @@ def export(weights, photo, npy):
 def forward(weights, npy, threads, png=None):
     import numpy as np
     torch.set_num_threads(threads)
-    generator = Generator(batch=True)
-    generator.load_state_dict({k[2:]: v for k, v in load_safetensors(weights).items() if k.startswith("g.")})
+    state = {k[2:]: v for k, v in load_safetensors(weights).items() if k.startswith("g.")}
+    generator = Generator(batch="body.1.running_mean" in state)
+    generator.load_state_dict(state)
     generator.eval()
     photo = torch.from_numpy(np.load(npy))
     with torch.inference_mode():
@@ -53,6 +57,6 @@ def forward(weights, npy, threads, png=None):
 
 
 if sys.argv[1] == "export":
-    export(*sys.argv[2:5])
+    export(*sys.argv[2:6])
 else:
     forward(sys.argv[2], sys.argv[3], int(sys.argv[4]), *sys.argv[5:6])

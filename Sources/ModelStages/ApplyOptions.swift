@@ -1,4 +1,5 @@
 import ArgumentParser
+import CelCore
 
 /// The options of `cel-apply`.
 package struct ApplyOptions: ParsableArguments, Sendable {
@@ -12,8 +13,12 @@ package struct ApplyOptions: ParsableArguments, Sendable {
   @Option(name: .customLong("max-side"), help: "Scale pictures down first so no side exceeds this.")
   package var maxSide: Int?
 
-  @Option(help: "Side of the tiles large pictures are processed in (memory grows with its square).")
-  package var tile = 576
+  @Option(
+    name: .customLong("memory-limit"),
+    help: ArgumentHelp(
+      "Refuse pictures that need more memory than this (800M, 1.5G; default: what is available).",
+      valueName: "size"))
+  package var memoryLimit: ByteCount?
 
   @Flag(help: "Replace the output if it exists.")
   package var overwrite = false
@@ -25,7 +30,10 @@ package struct ApplyOptions: ParsableArguments, Sendable {
 
   package mutating func validate() throws {
     if let maxSide, maxSide < 4 { throw ValidationError("--max-side must be at least 4") }
-    guard tile >= 128 else { throw ValidationError("--tile must be at least 128") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
   }
+}
+
+extension ByteCount: ExpressibleByArgument {
+  package init?(argument: String) { self.init(argument) }
 }

@@ -54,10 +54,11 @@ package struct ApplyStage: Sendable {
     }
     TorchRuntime.prepare(threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
     let weights = try GeneratorWeights.load(URL(fileURLWithPath: options.model))
-    let cartoonizer = try Cartoonizer(weights: weights, tileSide: options.tile)
+    let cartoonizer = try Cartoonizer(weights: weights)
     switch kind {
     case .photo:
       let picture = try readPhoto(input)
+      try checkMemory(width: picture.width, height: picture.height, source: input)
       try writePhoto(try cartoonizer.cartoonize(picture), to: output)
       return 1
     case .folder: return try await applyToFolder(cartoonizer)
@@ -82,6 +83,30 @@ package struct ApplyStage: Sendable {
     return try image.pixels()
   }
 
+  /// Refuses a picture that needs more memory than `--memory-limit` or, by default, than
+  /// the machine has available, naming what it needs and the `--max-side` that would fit.
+  func checkMemory(width: Int, height: Int, source: URL) throws {
+    guard let limit = options.memoryLimit?.bytes ?? SystemMemory.available() else { return }
+    let needed = Cartoonizer.bytesNeeded(width: width, height: height)
+    guard needed > limit else { return }
+    // The longest side that fits, at this picture's aspect ratio.
+    let longest = max(width, height)
+    func fits(_ side: Int) -> Bool {
+      Cartoonizer.bytesNeeded(
+        width: max(1, width * side / longest), height: max(1, height * side / longest)) <= limit
+    }
+    var (low, high) = (0, longest)
+    while low < high {
+      let middle = (low + high + 1) / 2
+      if fits(middle) { low = middle } else { high = middle - 1 }
+    }
+    let advice = low >= 4 ? "scale it down with --max-side \(low)" : "free some memory"
+    throw CelError.invalidInput(
+      source.path,
+      reason: "a \(width)x\(height) picture needs \(ByteCount(bytes: needed)) to cartoonize, "
+        + "\(ByteCount(bytes: limit)) is available; \(advice)")
+  }
+
   func writePhoto(_ picture: PixelBuffer, to url: URL) throws {
     try Image(picture).write(to: url)
   }
@@ -97,6 +122,7 @@ package struct ApplyStage: Sendable {
     for (index, file) in files.enumerated() {
       guard let reading = next else { break }
       let picture = try await reading.value
+      try checkMemory(width: picture.width, height: picture.height, source: file)
       next = index + 1 < files.count ? Task { [self] in try readPhoto(files[index + 1]) } : nil
       let cartoon = try cartoonizer.cartoonize(picture)
       try await writing?.value
@@ -123,6 +149,7 @@ package struct ApplyStage: Sendable {
     let temporary = FileIO.temporaryURL(for: output)
     let progress = ProgressReporter(
       "apply", total: info.duration.map { Int($0 * (info.frameRate ?? 25)) }, quiet: isQuiet)
+    try checkMemory(width: size.width, height: size.height, source: input)
     let converter = FrameConverter()
     var count = 0
     do {

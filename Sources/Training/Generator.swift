@@ -11,16 +11,6 @@ package final class Generator {
     case trainedInstanceNorm = "celshade-instance-norm"
   }
 
-  /// Where instance-norm statistics come from on the next pass; see `setStatistics`.
-  package enum Statistics: Sendable {
-    /// Each image's own.
-    case own
-    /// Each image's own, kept for `replay` (one image per pass).
-    case record
-    /// The kept ones: the tiles of one large picture normalised alike, so no seams show.
-    case replay
-  }
-
   package let variant: Variant
   private let handle: OpaquePointer
 
@@ -48,11 +38,6 @@ package final class Generator {
   /// The colour order the network was trained on.
   package var channelOrder: PixelBuffer.ChannelOrder { variant == .published ? .bgr : .rgb }
 
-  /// Whether tiles of one picture can share instance-norm statistics (`setStatistics`).
-  /// Batch norm in evaluation mode needs nothing shared; a trained instance norm
-  /// normalises each tile alone.
-  package var sharesStatistics: Bool { variant == .published }
-
   /// Names and shapes of the parameters (and norm buffers), in the network's order.
   package var parameters: [(name: String, shape: [Int])] {
     tensorListing(count: tb_generator_parameter_count(handle)) {
@@ -65,24 +50,26 @@ package final class Generator {
     try check(tb_generator_set_parameter(handle, name, values, Int64(values.count)), "set \(name)")
   }
 
-  package func setStatistics(_ statistics: Statistics) throws {
-    let mode: tb_statistics =
-      switch statistics {
-      case .own: TB_STATISTICS_OWN
-      case .record: TB_STATISTICS_RECORD
-      case .replay: TB_STATISTICS_REPLAY
-      }
-    try check(tb_generator_set_statistics(handle, mode), "set statistics")
-  }
-
   /// Runs the generator on `batch` planar (NCHW) images of 3 channels in [-1, 1]; height
   /// and width must be multiples of 4. Returns the same shape, in [-1, 1].
+  ///
+  /// Each image goes through whole, one layer at a time in bands of rows, so every norm
+  /// sees the whole image and memory stays within `peakBytes(width:height:)`.
   package func forward(_ input: [Float], batch: Int, height: Int, width: Int) throws -> [Float] {
-    precondition(input.count == batch * 3 * height * width, "input size does not match")
+    guard batch >= 1, input.count == batch * 3 * height * width else {
+      throw TorchError(
+        code: .invalidArgument, operation: "generator forward on \(width)x\(height)",
+        message: "\(input.count) values for \(batch) images of 3x\(height)x\(width)")
+    }
     var output = [Float](repeating: 0, count: input.count)
     try check(
       tb_generator_forward(handle, input, Int32(batch), Int32(height), Int32(width), &output),
       "generator forward on \(width)x\(height)")
     return output
+  }
+
+  /// The most memory `forward` holds for one image, besides its input and output arrays.
+  package static func peakBytes(width: Int, height: Int) -> Int {
+    Int(tb_generator_peak_bytes(Int32(height), Int32(width)))
   }
 }

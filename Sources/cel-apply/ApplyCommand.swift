@@ -13,10 +13,12 @@ struct ApplyCommand: AsyncParsableCommand {
       published CartoonGAN weights, one .npy per tensor (the Hayao, Shinkai, Hosoda and \
       Paprika sets of CartoonGan-tensorflow); every tensor is checked by name and shape.
 
-      Pictures of any size keep their size: large ones are processed in overlapping --tile \
-      tiles that share one set of normalisation statistics and are blended, so memory stays \
-      bounded and no seams show. A video keeps its frame rate, size and audio, and is written \
-      as H.264 (MPEG-4 Part 2 where this FFmpeg has no libx264).
+      Pictures of any size keep their size and come out as the network draws them whole: \
+      every normalisation sees the whole picture. The network runs one layer at a time in \
+      bands of rows, in about 400 bytes a pixel (0.8 GB for 1920x1080); a picture that needs \
+      more than is available is refused with the --max-side that fits. A video's frames go \
+      the same way; it keeps its frame rate, size and audio, and is written as H.264 \
+      (MPEG-4 Part 2 where this FFmpeg has no libx264).
       """)
 
   @Option(name: .shortAndLong, help: "A photo, a folder of photos, or a video.")

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 import Video
 
-/// cel-apply and cel-import with the published Hayao weights, on real photos and on a
+/// cel-apply and cel-import with weights in the published layout, on real photos and on a
 /// small video with sound.
 @Suite(.serialized) struct ApplyTests {
   let apply = Executable(name: "cel-apply")
@@ -17,28 +17,56 @@ import Video
     return url
   }
 
-  @Test func aFullHDPhotoComesOutTheSameSizeThroughTiles() throws {
+  /// The network's own picture at every size: cel-apply's output against PyTorch's forward
+  /// pass over the whole picture, with the same weights (seeded, in the published layout).
+  @Test(arguments: [("building.jpg", 868, 600), ("fruits.jpg", 1920, 1080)])
+  func theCartoonIsTheNetworksWholePicture(name: String, width: Int, height: Int) throws {
     let folder = try makeTemporaryDirectory()
-    let input = try photo("fruits.png", width: 1920, height: 1080, in: folder)
+    let input = folder.appendingPathComponent("photo.png")
+    try Image.read(OpenCVSamples.folder.appendingPathComponent(name))
+      .resized(width: width, height: height, interpolation: .cubic).write(to: input)
     let output = folder.appendingPathComponent("cartoon.png")
-    let result = try apply.run([
-      "--model", SharedData.hayao.path, "-i", input.path, "-o", output.path, "-q",
-    ])
+    let weights = try GeneratorWeightFolders.seeded()
+    let result = try apply.run(["--model", weights.path, "-i", input.path, "-o", output.path, "-q"])
     #expect(result.status == 0, "\(result.errors)")
-    let cartoon = try Image.read(output)
-    #expect(cartoon.width == 1920 && cartoon.height == 1080)
-    let original = try Image.read(input).pixels()
-    let styled = try cartoon.pixels()
-    let change = zip(original.bytes, styled.bytes).map { abs(Int($0) - Int($1)) }.reduce(0, +)
-    #expect(Double(change) / Double(original.bytes.count) > 8)
+    let cartoon = try Image.read(output).pixels()
+    #expect(cartoon.width == width && cartoon.height == height)
+    let reference = try ReferenceCartoon.published(
+      weights: weights, picture: try Image.read(input).pixels())
+    let difference = LevelDifference(cartoon, reference)
+    #expect(difference.mean <= 0.5 && difference.percentile99 <= 2, "\(difference)")
+  }
 
-    let again = try apply.run([
-      "--model", SharedData.hayao.path, "-i", input.path, "-o", output.path,
-    ])
-    #expect(again.status != 0)
+  @Test func anExistingOutputIsKeptAndAPictureTooLargeForMemoryIsRefused() throws {
+    let folder = try makeTemporaryDirectory()
+    let input = try photo("fruits.png", width: 1280, height: 720, in: folder)
+    let output = folder.appendingPathComponent("cartoon.png")
+    try Data("keep".utf8).write(to: output)
+    let weights = try GeneratorWeightFolders.seeded().path
+    let kept = try apply.run(["--model", weights, "-i", input.path, "-o", output.path])
     #expect(
-      again.errors
+      kept.errors
         == "Error: \(output.path): cannot write: exists (use --overwrite to replace it)\n")
+    #expect(try Data(contentsOf: output) == Data("keep".utf8))
+
+    let refused = try apply.run([
+      "--model", weights, "-i", input.path, "-o", output.path, "--overwrite",
+      "--memory-limit", "200M",
+    ])
+    #expect(refused.status != 0)
+    let prefix = "Error: \(input.path): a 1280x720 picture needs "
+    #expect(refused.errors.hasPrefix(prefix), "\(refused.errors)")
+    #expect(refused.errors.contains("200 MB is available; scale it down with --max-side "))
+    #expect(try Data(contentsOf: output) == Data("keep".utf8))
+    // The side it suggests fits.
+    let side = try #require(
+      refused.errors.split(separator: " ").last.flatMap { Int($0.dropLast()) })
+    let fits = try apply.run([
+      "--model", weights, "-i", input.path, "-o", output.path, "--overwrite", "-q",
+      "--memory-limit", "200M", "--max-side", "\(side)",
+    ])
+    #expect(fits.status == 0, "\(fits.errors)")
+    #expect(try Image.read(output).width == side)
   }
 
   @Test func aFolderAndAnImportedStyle() throws {
@@ -47,9 +75,9 @@ import Video
     try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
     _ = try photo("a.png", width: 160, height: 120, in: photos)
     _ = try photo("b.jpg", width: 99, height: 77, in: photos)
-    let style = folder.appendingPathComponent("hayao.safetensors")
+    let style = folder.appendingPathComponent("style.safetensors")
     let imported = try Executable(name: "cel-import").run([
-      "--from", SharedData.hayao.path, "--to", style.path,
+      "--from", try GeneratorWeightFolders.seeded().path, "--to", style.path,
     ])
     #expect(imported.status == 0, "\(imported.errors)")
     let output = folder.appendingPathComponent("cartoons")
@@ -81,7 +109,8 @@ import Video
 
     let output = folder.appendingPathComponent("cartoon.mkv")
     let result = try apply.run([
-      "--style", SharedData.hayao.path, "-i", input.path, "-o", output.path, "-q",
+      "--style", try GeneratorWeightFolders.seeded().path, "-i", input.path, "-o", output.path,
+      "-q",
     ])
     #expect(result.status == 0, "\(result.errors)")
     let decoder = try VideoDecoder(url: output)
@@ -95,7 +124,7 @@ import Video
     let silent = folder.appendingPathComponent("silence.wav")
     try WaveFile.write(seconds: 0.5, to: silent)
     let refused = try apply.run([
-      "--style", SharedData.hayao.path, "-i", silent.path, "-o",
+      "--style", try GeneratorWeightFolders.seeded().path, "-i", silent.path, "-o",
       folder.appendingPathComponent("o.mkv").path,
     ])
     #expect(refused.errors == "Error: \(silent.path): has no video stream\n")

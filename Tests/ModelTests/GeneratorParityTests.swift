@@ -6,57 +6,88 @@ import TestSupport
 import Testing
 import Training
 
-/// The generator with the published Hayao weights against an independent forward pass in
-/// PyTorch's Python API (Debian's python3-torch), on a real photo from opencv-doc.
+/// The generator against independent forward passes over the whole picture in PyTorch's
+/// Python API (Debian's python3-torch), on real photos from opencv-doc.
 @Suite(.tags(.slow)) struct GeneratorParityTests {
-  static let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("Reference/cartoongan_reference.py")
-
-  /// A real photo as the network's input: BGR planes in [-1, 1].
-  func photoInput(width: Int, height: Int) throws -> [Float] {
-    let photo = try Image.read(OpenCVSamples.folder.appendingPathComponent("fruits.jpg"))
-      .resized(width: width, height: height).pixels()
-    let plane = width * height
-    var values = [Float](repeating: 0, count: 3 * plane)
-    for index in 0..<plane {
-      for channel in 0..<3 {
-        values[channel * plane + index] = Float(photo.bytes[index * 3 + channel]) / 127.5 - 1
-      }
-    }
-    return values
+  func photo(_ name: String, width: Int, height: Int) throws -> PixelBuffer {
+    try Image.read(OpenCVSamples.folder.appendingPathComponent(name))
+      .resized(width: width, height: height, interpolation: .cubic).pixels()
   }
 
+  /// The network's own values, before they become 8-bit pixels.
   @Test func matchesPyTorchWithinOneThousandth() throws {
     let (width, height) = (256, 240)
-    let input = try photoInput(width: width, height: height)
-    let generator = try GeneratorWeights.load(SharedData.hayao).makeGenerator()
+    let picture = try photo("fruits.jpg", width: width, height: height)
+    let weights = try GeneratorWeightFolders.seeded()
+    let plane = width * height
+    var input = [Float](repeating: 0, count: 3 * plane)
+    for index in 0..<plane {
+      for channel in 0..<3 {
+        input[channel * plane + index] = Float(picture.bytes[index * 3 + channel]) / 127.5 - 1
+      }
+    }
     TorchRuntime.prepare(threads: ProcessInfo.processInfo.activeProcessorCount)
+    let generator = try GeneratorWeights.load(weights).makeGenerator()
     let ours = try generator.forward(input, batch: 1, height: height, width: width)
 
     let folder = try makeTemporaryDirectory()
     let inputFile = folder.appendingPathComponent("input.npy")
     let outputFile = folder.appendingPathComponent("output.npy")
     try NumpyArray(shape: [1, 3, height, width], values: input).encoded().write(to: inputFile)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    process.arguments = [
-      Self.reference.path, SharedData.hayao.path, inputFile.path, outputFile.path,
-    ]
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    try #require(process.terminationStatus == 0)
+    try Python.run(
+      Python.references.appendingPathComponent("cartoongan_reference.py"),
+      [weights.path, inputFile.path, outputFile.path])
     let expected = try NumpyArray.read(outputFile)
-
     #expect(expected.shape == [1, 3, height, width])
     let worst = zip(ours, expected.values).map { abs($0 - $1) }.max() ?? .infinity
     #expect(worst < 1e-3, "largest difference \(worst)")
-    // A stylisation: neither the photo again nor a flat picture.
-    let change = zip(ours, input).map { abs($0 - $1) }.reduce(0, +) / Float(input.count)
-    #expect(change > 0.05)
-    let mean = ours.reduce(0, +) / Float(ours.count)
-    let spread = (ours.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(ours.count))
-      .squareRoot()
-    #expect(spread > 0.1)
+  }
+
+  @Test func aGeneratorRefusesABufferOfTheWrongSize() throws {
+    let generator = try GeneratorWeights.load(try GeneratorWeightFolders.seeded()).makeGenerator()
+    let error = #expect(throws: TorchError.self) {
+      try generator.forward([Float](repeating: 0, count: 100), batch: 1, height: 8, width: 8)
+    }
+    #expect(error?.code == .invalidArgument)
+  }
+
+  /// The published Hayao style itself: the network's picture, and a cartoon, not the photo.
+  @Test(
+    .enabled(
+      if: GeneratorWeightFolders.hayao != nil,
+      Comment(rawValue: GeneratorWeightFolders.hayaoMissing)))
+  func theHayaoStyleDrawsItsOwnPicture() throws {
+    let hayao = try #require(GeneratorWeightFolders.hayao)
+    let picture = try photo("building.jpg", width: 868, height: 600)
+    TorchRuntime.prepare(threads: ProcessInfo.processInfo.activeProcessorCount)
+    let cartoon = try Cartoonizer(weights: try GeneratorWeights.load(hayao)).cartoonize(picture)
+    let difference = LevelDifference(
+      cartoon, try ReferenceCartoon.published(weights: hayao, picture: picture))
+    #expect(difference.mean <= 0.5 && difference.percentile99 <= 2, "\(difference)")
+    #expect(LevelDifference(cartoon, picture).mean > 8)
+  }
+
+  /// Networks cel-train trains, batch norm (running statistics) and instance norm (the
+  /// picture's own), against PyTorch's modules over the whole picture.
+  @Test(arguments: ["batch", "instance"])
+  func aTrainedNetworkDrawsPyTorchsPicture(norm: String) throws {
+    let folder = try makeTemporaryDirectory()
+    let photoFile = folder.appendingPathComponent("photo.png")
+    try Image(try photo("baboon.jpg", width: 320, height: 236)).write(to: photoFile)
+    let weights = folder.appendingPathComponent("trained.safetensors")
+    let script = Python.references.deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent(
+        "Benchmarks/trained_generator_reference.py")
+    let input = folder.appendingPathComponent("photo.npy")
+    let reference = folder.appendingPathComponent("reference.png")
+    try Python.run(script, ["export", weights.path, photoFile.path, input.path, norm])
+    try Python.run(script, ["forward", weights.path, input.path, "2", reference.path])
+
+    TorchRuntime.prepare(threads: ProcessInfo.processInfo.activeProcessorCount)
+    let loaded = try GeneratorWeights.load(weights)
+    #expect(loaded.variant.rawValue == "celshade-\(norm)-norm")
+    let cartoon = try Cartoonizer(weights: loaded).cartoonize(try Image.read(photoFile).pixels())
+    let difference = LevelDifference(cartoon, try Image.read(reference).pixels())
+    #expect(difference.mean <= 0.5 && difference.percentile99 <= 2, "\(difference)")
   }
 }

@@ -24,20 +24,27 @@ import Testing
     #expect(String(cString: tb_last_error()) == "no tensor named nope")
     var output = [Float](repeating: 0, count: 3 * 6 * 6)
     #expect(tb_generator_forward(generator, output, 1, 6, 6, &output) == TB_ERR_ARGUMENT)
-    #expect(tb_generator_set_statistics(generator, TB_STATISTICS_REPLAY) == TB_ERR_ARGUMENT)
+    #expect(
+      String(cString: tb_last_error()) == "height and width must be positive multiples of 4")
   }
 
-  @Test func trainedGeneratorsShareNoStatistics() {
+  @Test func trainedGeneratorsListTheirTensorsAndUnknownNormsFail() {
     var generator: OpaquePointer?
     #expect(tb_generator_create(TB_NORM_BATCH, &generator) == TB_OK)
     defer { tb_generator_free(generator) }
-    #expect(tb_generator_set_statistics(generator, TB_STATISTICS_OWN) == TB_OK)
-    #expect(tb_generator_set_statistics(generator, TB_STATISTICS_RECORD) == TB_ERR_ARGUMENT)
-    #expect(
-      String(cString: tb_last_error()) == "only the published instance norm shares statistics")
+    // 26 convolutions and 21 norms; then the norms' running statistics and batch counts.
+    #expect(tb_generator_parameter_count(generator) == 2 * 26 + 2 * 21 + 3 * 21)
     var failed: OpaquePointer?
     #expect(tb_generator_create(tb_norm(rawValue: 7), &failed) == TB_ERR_ARGUMENT)
     #expect(failed == nil)
+  }
+
+  /// Two activations at most, 96 channels' worth of full-size planes, and a few bands.
+  @Test func peakMemoryGrowsWithThePixels() {
+    let small = tb_generator_peak_bytes(480, 640)
+    let large = tb_generator_peak_bytes(960, 1280)
+    #expect(small > 480 * 640 * 4 * 96)
+    #expect(large - small == (960 * 1280 - 480 * 640) * 4 * 96)
   }
 }
 

@@ -6,20 +6,21 @@ import Testing
 import Training
 
 @Suite struct WeightsTests {
-  /// A copy of the Hayao folder (links) that a test may damage.
-  func hayaoCopy() throws -> URL {
-    let folder = try makeTemporaryDirectory().appendingPathComponent("hayao")
+  /// A copy (links) of a folder in the published layout that a test may damage.
+  func publishedCopy() throws -> URL {
+    let source = try GeneratorWeightFolders.seeded()
+    let folder = try makeTemporaryDirectory().appendingPathComponent("style")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    for name in try FileManager.default.contentsOfDirectory(atPath: SharedData.hayao.path) {
+    for name in try FileManager.default.contentsOfDirectory(atPath: source.path) {
       try FileManager.default.createSymbolicLink(
         at: folder.appendingPathComponent(name),
-        withDestinationURL: SharedData.hayao.appendingPathComponent(name))
+        withDestinationURL: source.appendingPathComponent(name))
     }
     return folder
   }
 
   @Test func thePublishedLayoutLoadsWithEveryShapeChecked() throws {
-    let weights = try GeneratorWeights.load(SharedData.hayao)
+    let weights = try GeneratorWeights.load(try GeneratorWeightFolders.seeded())
     #expect(weights.variant == .published)
     let generator = try Generator(variant: .published)
     #expect(generator.parameters.count == 94)
@@ -29,14 +30,14 @@ import Training
   }
 
   @Test func aMissingTensorIsNamed() throws {
-    let folder = try hayaoCopy()
+    let folder = try publishedCopy()
     try FileManager.default.removeItem(at: folder.appendingPathComponent("conv07_2.weight.npy"))
     let error = #expect(throws: CelError.self) { try GeneratorWeights.load(folder) }
     #expect(error?.description == "\(folder.path): missing conv07_2.weight.npy")
   }
 
   @Test func aMisshapenTensorIsNamed() throws {
-    let folder = try hayaoCopy()
+    let folder = try publishedCopy()
     let file = folder.appendingPathComponent("in05_1.scale.npy")
     try FileManager.default.removeItem(at: file)
     try NumpyArray(shape: [128], values: Array(repeating: 1, count: 128)).encoded().write(to: file)
@@ -59,8 +60,8 @@ import Training
   }
 
   @Test func importedSafetensorsHoldTheSameWeightsAndTheVariant() throws {
-    let weights = try GeneratorWeights.load(SharedData.hayao)
-    let file = try makeTemporaryDirectory().appendingPathComponent("hayao.safetensors")
+    let weights = try GeneratorWeights.load(try GeneratorWeightFolders.seeded())
+    let file = try makeTemporaryDirectory().appendingPathComponent("style.safetensors")
     try weights.safeTensors().encoded().write(to: file)
     let loaded = try GeneratorWeights.load(file)
     #expect(loaded.variant == .published)

@@ -15,12 +15,3 @@ package enum OpenCVSamples {
   package static let folder = URL(fileURLWithPath: "/usr/share/doc/opencv-doc/examples/data")
   package static let megamind = folder.appendingPathComponent("Megamind.avi")
 }
-
-/// Test data shared beside the repository (never copied into it).
-package enum SharedData {
-  package static let root = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("shared")
-  /// The published CartoonGAN "Hayao" generator, one .npy per tensor.
-  package static let hayao = root.appendingPathComponent("pretrained/cartoongan-hayao")
-}

@@ -28,13 +28,6 @@ typedef enum { TB_OK = 0, TB_ERR_ARGUMENT, TB_ERR_TORCH, TB_ERR_UNKNOWN } tb_sta
  * Every convolution pads by reflection. */
 typedef enum { TB_NORM_PUBLISHED_INSTANCE = 0, TB_NORM_BATCH = 1, TB_NORM_INSTANCE = 2 } tb_norm;
 
-/* Where instance-norm statistics come from on the next forward pass. */
-typedef enum {
-  TB_STATISTICS_OWN = 0,    /* each image's own, the usual way */
-  TB_STATISTICS_RECORD = 1, /* each image's own, and kept (batch of one) */
-  TB_STATISTICS_REPLAY = 2  /* the kept ones, so tiles of one picture share them */
-} tb_statistics;
-
 /* Threads libtorch uses within one operation. */
 void tb_set_threads(int threads);
 
@@ -63,13 +56,16 @@ tb_status tb_generator_set_parameter(tb_generator *generator, const char *name,
 tb_status tb_generator_get_parameter(const tb_generator *generator, const char *name,
                                      float *values, int64_t count);
 
-/* Only the published instance norm can record and replay; others accept TB_STATISTICS_OWN. */
-tb_status tb_generator_set_statistics(tb_generator *generator, tb_statistics statistics);
-
 /* Runs the generator without gradients on `batch` images of 3 channels, planar (NCHW)
- * float32, values in [-1, 1]; height and width multiples of 4. Writes the same shape. */
+ * float32, values in [-1, 1]; height and width multiples of 4. Writes the same shape.
+ * Each image goes through whole, one layer at a time in bands of rows: instance norms see
+ * the whole image's statistics, and memory holds at most tb_generator_peak_bytes besides
+ * the caller's buffers. */
 tb_status tb_generator_forward(tb_generator *generator, const float *input, int batch,
                                int height, int width, float *output);
+
+/* The most memory tb_generator_forward holds for one height x width image. */
+int64_t tb_generator_peak_bytes(int height, int width);
 
 /* ---- Training ---------------------------------------------------------------------------
  * A tb_trainer owns a trainable generator (the same network with PyTorch's own norm layers:

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Debian's Python (with numpy, OpenCV and PyTorch), which the tests' independent
+/// references run on.
+package enum Python {
+  /// Where the tests' reference scripts live.
+  package static let references = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("ModelTests/Reference")
+
+  /// Runs `script` with `arguments`; returns what it printed, or throws with its errors.
+  @discardableResult
+  package static func run(_ script: URL, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    process.arguments = [script.path] + arguments
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    // Read both before waiting: a full pipe would block the script.
+    let printed = output.fileHandleForReading.readDataToEndOfFile()
+    let complaint = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      throw ScriptFailure(
+        script: script.lastPathComponent,
+        errors: String(decoding: complaint, as: UTF8.self))
+    }
+    return String(decoding: printed, as: UTF8.self)
+  }
+
+  package struct ScriptFailure: Error, CustomStringConvertible {
+    package var script: String
+    package var errors: String
+    package var description: String { "\(script) failed: \(errors)" }
+  }
+}

@@ -1,0 +1,70 @@
+import CelCore
+import Foundation
+
+/// The published generator's picture from an independent forward pass over the whole
+/// picture in PyTorch's Python API (`cartoongan_reference.py`), for comparing with
+/// Celshade's own.
+package enum ReferenceCartoon {
+  /// The cartoon of a BGR picture with the published-layout weights in `weights`, turned
+  /// into 8-bit pixels as Celshade does: (y + 1) * 127.5, rounded and clamped.
+  package static func published(weights: URL, picture: PixelBuffer) throws -> PixelBuffer {
+    let folder = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let plane = picture.width * picture.height
+    var values = [Float](repeating: 0, count: 3 * plane)
+    for index in 0..<plane {
+      for channel in 0..<3 {
+        values[channel * plane + index] = Float(picture.bytes[index * 3 + channel]) / 127.5 - 1
+      }
+    }
+    let input = folder.appendingPathComponent("input.npy")
+    let output = folder.appendingPathComponent("output.npy")
+    try NumpyArray(shape: [1, 3, picture.height, picture.width], values: values).encoded()
+      .write(to: input)
+    try Python.run(
+      Python.references.appendingPathComponent("cartoongan_reference.py"),
+      [weights.path, input.path, output.path, "\(ProcessInfo.processInfo.activeProcessorCount)"])
+    let cartoon = try NumpyArray.read(output).values
+    var bytes = [UInt8](repeating: 0, count: 3 * plane)
+    for index in 0..<plane {
+      for channel in 0..<3 {
+        let level = ((cartoon[channel * plane + index] + 1) * 127.5).rounded()
+        bytes[index * 3 + channel] = UInt8(max(0, min(255, level)))
+      }
+    }
+    return PixelBuffer(width: picture.width, height: picture.height, channels: 3, bytes: bytes)
+  }
+}
+
+/// How far two pictures of the same size differ, in grey levels over every channel value.
+package struct LevelDifference: CustomStringConvertible {
+  package var mean: Double
+  package var percentile99: Int
+  package var largest: Int
+
+  package init(_ a: PixelBuffer, _ b: PixelBuffer) {
+    precondition(a.bytes.count == b.bytes.count, "pictures differ in size")
+    var counts = [Int](repeating: 0, count: 256)
+    var total = 0
+    for (x, y) in zip(a.bytes, b.bytes) {
+      let difference = abs(Int(x) - Int(y))
+      counts[difference] += 1
+      total += difference
+    }
+    mean = Double(total) / Double(max(1, a.bytes.count))
+    largest = counts.lastIndex { $0 > 0 } ?? 0
+    var seen = 0
+    percentile99 = 0
+    for (level, count) in counts.enumerated() {
+      seen += count
+      if Double(seen) >= 0.99 * Double(a.bytes.count) {
+        percentile99 = level
+        break
+      }
+    }
+  }
+
+  package var description: String {
+    String(format: "mean %.3f levels, p99 %d, largest %d", mean, percentile99, largest)
+  }
+}
