@@ -1,68 +1,103 @@
 #!/usr/bin/env bash
-# The generator on a 1920x1080 photo: cel-apply (tiled, bounded memory) next to the same
-# network in PyTorch's Python API on Debian's python3-torch (whole picture), in the same
-# run, with the same threads and the same system BLAS. Two networks: the published Hayao
-# weights, and the network cel-train trains (batch norm, seeded weights written as a
-# Celshade checkpoint file). Release build. Prints a Markdown table for the README.
+# The generator on photos of 868x600 (opencv-doc's building.jpg), 1920x1080 and 3840x2160
+# (fruits.jpg scaled): cel-apply, the whole process, next to PyTorch's forward pass alone
+# over the whole picture under inference_mode (Debian's python3-torch, the same threads and
+# the same system BLAS), in the same run. Both outputs are compared as 8-bit pictures: the
+# mean and 99th percentile of the difference in grey levels. Two networks: the published
+# Hayao weights (seeded weights in the same layout where they are absent), and the network
+# cel-train trains (batch norm, seeded weights as a Celshade checkpoint). Release build.
+# Prints a Markdown table for the README.
 #
-#   Benchmarks/generator.sh [WEIGHTS_FOLDER]    (default: ../shared/pretrained/cartoongan-hayao)
+#   Benchmarks/generator.sh [WEIGHTS_FOLDER]   (default: ../shared/pretrained/cartoongan-hayao)
+#   RUNS=3 (per size up to 1080p; 4K runs once), THREADS=$(nproc), SIZES="868x600 1920x1080 3840x2160"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 weights=${1:-../shared/pretrained/cartoongan-hayao}
 runs=${RUNS:-3}
 threads=${THREADS:-$(nproc)}
-photo=/usr/share/doc/opencv-doc/examples/data/fruits.jpg
+sizes=${SIZES:-868x600 1920x1080 3840x2160}
 swift build -c release --product cel-apply >/dev/null
 bin=$(swift build -c release --show-bin-path)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+label="published Hayao"
+if [ ! -f "$weights/conv01_1.weight.npy" ]; then
+  weights=$work/seeded
+  /usr/bin/python3 Tests/ModelTests/Reference/published_weights.py "$weights" 7
+  label="published layout, seeded"
+fi
 
-# The same pixels for both sides: PNG for cel-apply, the network's input tensor for PyTorch
-# (BGR for the published weights, RGB for the trained network).
-/usr/bin/python3 - "$work" "$photo" <<'PY'
+# photo WIDTHxHEIGHT: the PNG cel-apply reads and the network's input tensor for PyTorch,
+# from the same pixels (BGR for the published weights).
+photo() {
+  /usr/bin/python3 - "$work" "$1" <<'PY'
 import sys, cv2, numpy as np
-big = cv2.resize(cv2.imread(sys.argv[2]), (1920, 1080), interpolation=cv2.INTER_CUBIC)
-cv2.imwrite(sys.argv[1] + "/photo.png", big)
-np.save(sys.argv[1] + "/photo.npy", (big.astype(np.float32) / 127.5 - 1).transpose(2, 0, 1)[None].copy())
+folder, size = sys.argv[1], sys.argv[2]
+width, height = map(int, size.split("x"))
+source = "building.jpg" if size == "868x600" else "fruits.jpg"
+image = cv2.imread("/usr/share/doc/opencv-doc/examples/data/" + source)
+if image.shape[:2] != (height, width):
+    image = cv2.resize(image, (width, height), interpolation=cv2.INTER_CUBIC)
+cv2.imwrite("%s/%s.png" % (folder, size), image)
+np.save("%s/%s.npy" % (folder, size), (image.astype(np.float32) / 127.5 - 1).transpose(2, 0, 1)[None].copy())
 PY
-/usr/bin/python3 Benchmarks/trained_generator_reference.py export "$work/trained.safetensors" \
-  "$work/photo.png" "$work/trained.npy"
+}
 
-median() { sort -n | sed -n "$(( (runs + 1) / 2 ))p"; }
-# measure LABEL MODEL PNG PEER... : cel-apply and the peer, alternating, then one table row pair.
+# compare OURS.png REFERENCE.npy|.png [RGB]: "mean p99" of the 8-bit difference.
+compare() {
+  /usr/bin/python3 - "$@" <<'PY'
+import sys, cv2, numpy as np
+ours = cv2.imread(sys.argv[1]).astype(np.float32)
+if sys.argv[2].endswith(".npy"):
+    planes = np.load(sys.argv[2])[0].transpose(1, 2, 0)
+    reference = np.clip(np.round((planes + 1) * 127.5), 0, 255)
+else:
+    reference = cv2.imread(sys.argv[2]).astype(np.float32)
+difference = np.abs(ours - reference)
+print("%.3f %.1f" % (difference.mean(), np.percentile(difference, 99)))
+PY
+}
+
+median() { sort -n | sed -n "$(( ($1 + 1) / 2 ))p"; }
+# measure LABEL SIZE MODEL COUNT REFERENCE_OUTPUT PEER...: cel-apply and the peer,
+# alternating COUNT times, then two table rows.
 measure() {
-  local label=$1 model=$2 png=$3; shift 3
+  local label=$1 size=$2 model=$3 count=$4 reference=$5; shift 5
   local ours=() forward=() ours_peak=0 torch_peak=0 wall rss
-  for _ in $(seq "$runs"); do
+  for _ in $(seq "$count"); do
     /usr/bin/time -f "%e %M" -o "$work/time" "$bin/cel-apply" -q --overwrite --threads "$threads" \
-      --model "$model" -i "$png" -o "$work/cartoon.png"
+      --model "$model" -i "$work/$size.png" -o "$work/cartoon.png"
     read -r wall rss < "$work/time"; ours+=("$wall"); (( rss > ours_peak )) && ours_peak=$rss
     /usr/bin/time -f "%e %M" -o "$work/time" "$@" > "$work/forward"
     read -r wall rss < "$work/time"; (( rss > torch_peak )) && torch_peak=$rss
     forward+=("$(awk '{print $2}' "$work/forward")")
   done
-  awk -v label="$label" -v ours="$(printf '%s\n' "${ours[@]}" | median)" \
-      -v forward="$(printf '%s\n' "${forward[@]}" | median)" -v opeak="$ours_peak" -v tpeak="$torch_peak" 'BEGIN {
-    printf "| %s | PyTorch forward pass alone | %.1f | %d | 1.00 |\n", label, forward, tpeak / 1024
-    printf "| %s | cel-apply, whole process | %.1f | %d | %.2f |\n", label, ours, opeak / 1024, ours / forward
+  local difference
+  difference=$(compare "$work/cartoon.png" "$reference")
+  awk -v label="$label" -v size="$size" -v ours="$(printf '%s\n' "${ours[@]}" | median "$count")" \
+      -v forward="$(printf '%s\n' "${forward[@]}" | median "$count")" -v opeak="$ours_peak" \
+      -v tpeak="$torch_peak" -v difference="$difference" 'BEGIN {
+    split(difference, d, " ")
+    printf "| %s | %s | PyTorch forward pass alone | %.1f | %d | 1.00 | |\n", label, size, forward, tpeak / 1024
+    printf "| %s | %s | cel-apply, whole process | %.1f | %d | %.2f | mean %s, p99 %s |\n", label, size, ours, opeak / 1024, ours / forward, d[1], d[2]
   }'
 }
 
 blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)
-printf "1920x1080 photo, %d threads on both sides, system BLAS %s, median of %d. cel-apply's\n" "$threads" "$blas" "$runs"
-printf "time is the whole process (load, read PNG, tiled forward, write PNG); peak MB is the process's.\n\n"
-echo "| network | run | seconds | peak MB | time vs PyTorch |"
-echo "|---|---|---:|---:|---:|"
-measure "published Hayao" "$weights" "$work/photo.png" /usr/bin/python3 \
-  Tests/ModelTests/Reference/cartoongan_reference.py "$weights" "$work/photo.npy" "$work/reference.npy" "$threads"
-measure "trained, batch norm" "$work/trained.safetensors" "$work/photo.png" /usr/bin/python3 \
-  Benchmarks/trained_generator_reference.py forward "$work/trained.safetensors" "$work/trained.npy" "$threads" \
-  "$work/reference.png"
-# The last cel-apply output (tiled) against PyTorch's whole-picture output, same weights.
-/usr/bin/python3 - "$work/cartoon.png" "$work/reference.png" <<'PY'
-import sys, cv2, numpy as np
-ours, reference = (cv2.imread(p).astype(np.float32) for p in sys.argv[1:3])
-difference = np.abs(ours - reference)
-print("\nTrained network, cel-apply's tiled output against PyTorch's whole-picture output: "
-      "mean difference %.5f grey levels, largest %d." % (difference.mean(), difference.max()))
-PY
+printf "%d threads on both sides, system BLAS %s, median of %d runs (one at 3840x2160).\n" "$threads" "$blas" "$runs"
+printf "cel-apply's time is the whole process (load, read PNG, forward, write PNG); peak MB is\n"
+printf "each process's; the difference is cel-apply's 8-bit output against PyTorch's, in grey levels.\n\n"
+echo "| network | size | run | seconds | peak MB | time vs PyTorch | output vs PyTorch |"
+echo "|---|---|---|---:|---:|---:|---|"
+for size in $sizes; do
+  photo "$size"
+  count=$runs; [ "$size" = 3840x2160 ] && count=1
+  measure "$label" "$size" "$weights" "$count" "$work/reference.npy" /usr/bin/python3 \
+    Tests/ModelTests/Reference/cartoongan_reference.py "$weights" "$work/$size.npy" "$work/reference.npy" "$threads"
+done
+[ -f "$work/1920x1080.png" ] || photo 1920x1080
+/usr/bin/python3 Benchmarks/trained_generator_reference.py export "$work/trained.safetensors" \
+  "$work/1920x1080.png" "$work/trained.npy"
+measure "trained, batch norm" 1920x1080 "$work/trained.safetensors" "$runs" "$work/reference.png" \
+  /usr/bin/python3 Benchmarks/trained_generator_reference.py forward "$work/trained.safetensors" \
+  "$work/trained.npy" "$threads" "$work/reference.png"

@@ -15,7 +15,7 @@ struct TrainStepCommand: ParsableCommand {
   @Option var threads = ProcessInfo.processInfo.activeProcessorCount
 
   func run() throws {
-    TorchRuntime.prepare(threads: threads)
+    TorchRuntime.prepare(threads: threads, cachingMemory: true)
     let trainer = try Trainer(options: Trainer.Options())
     var generator = SeededGenerator(seed: 1)
     for (name, shape) in trainer.tensors where name.hasPrefix("vgg.") {

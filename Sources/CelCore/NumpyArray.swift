@@ -11,6 +11,20 @@ package struct NumpyArray: Sendable, Equatable {
     self.values = values
   }
 
+  /// The number of float32 values of `shape` when they fit in `bytes`; nil for a shape
+  /// that is negative, overflows or claims more than that. Shapes come from users' files,
+  /// so nothing is allocated from one before this check.
+  package static func elementCount(_ shape: [Int], within bytes: Int) -> Int? {
+    var count = 1
+    for size in shape {
+      guard size >= 0 else { return nil }
+      let (product, overflow) = count.multipliedReportingOverflow(by: size)
+      guard !overflow, product <= bytes / 4 else { return nil }
+      count = product
+    }
+    return count
+  }
+
   /// Reads `url`; errors name the file and what is wrong with it.
   package static func read(_ url: URL) throws -> NumpyArray {
     guard let data = FileManager.default.contents(atPath: url.path) else {
@@ -45,9 +59,10 @@ package struct NumpyArray: Sendable, Equatable {
     else { throw bad("no shape in the header") }
     let shape = header[open.upperBound..<close].split(separator: ",")
       .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.compactMap { Int($0) }
-    let count = shape.reduce(1, *)
     let start = data.startIndex + headerStart + headerLength
-    guard data.count - (headerStart + headerLength) == count * 4 else {
+    guard let count = elementCount(shape, within: data.count - (headerStart + headerLength)),
+      data.count - (headerStart + headerLength) == count * 4
+    else {
       throw bad("holds \(data.count - headerStart - headerLength) bytes of data for shape \(shape)")
     }
     let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialised in

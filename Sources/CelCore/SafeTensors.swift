@@ -42,7 +42,7 @@ package struct SafeTensors: Sendable, Equatable {
     func bad(_ reason: String) -> CelError { .invalidInput(url.path, reason: reason) }
     guard data.count >= 8 else { throw bad("not a safetensors file (too short)") }
     let length = (0..<8).reduce(0) { $0 | Int(data[data.startIndex + $1]) << (8 * $1) }
-    guard length > 0, 8 + length <= data.count,
+    guard length > 0, length <= data.count - 8,
       let header = try? JSONSerialization.jsonObject(
         with: data.subdata(in: (data.startIndex + 8)..<(data.startIndex + 8 + length)))
         as? [String: Any]
@@ -60,10 +60,11 @@ package struct SafeTensors: Sendable, Equatable {
         offsets.count == 2
       else { throw bad("tensor \(name) has a malformed entry") }
       guard dtype == "F32" else { throw bad("tensor \(name) is \(dtype); float32 (F32) is needed") }
-      let count = shape.reduce(1, *)
-      guard offsets[1] - offsets[0] == count * 4, base + offsets[1] <= data.endIndex else {
-        throw bad("tensor \(name) runs past the end of the file")
-      }
+      let available = data.count - 8 - length
+      guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= available,
+        let count = NumpyArray.elementCount(shape, within: available),
+        offsets[1] - offsets[0] == count * 4
+      else { throw bad("tensor \(name) runs past the end of the file") }
       let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialised in
         _ = data[(base + offsets[0])..<(base + offsets[1])].withUnsafeBytes {
           $0.copyBytes(to: UnsafeMutableRawBufferPointer(buffer))

@@ -28,15 +28,17 @@ package enum TorchStateDict {
         case .tensor(let storage, let offset, let shape, let stride) = value
       else { continue }
       guard storage.type == "FloatStorage" else { continue }
+      guard shape.count == stride.count, offset >= 0, shape.allSatisfy({ $0 >= 0 }) else {
+        throw bad("tensor \(name) has a damaged shape")
+      }
       let contiguous = zip(shape.indices, shape).reversed().reduce((true, 1)) { state, item in
-        (state.0 && (item.1 == 1 || stride[item.0] == state.1), state.1 * item.1)
+        (state.0 && (item.1 == 1 || stride[item.0] == state.1), state.1 &* item.1)
       }.0
       guard contiguous else { throw bad("tensor \(name) is not contiguous") }
       let bytes = try archive.contents(of: prefix + "data/" + storage.key)
-      let count = shape.reduce(1, *)
-      guard (offset + count) * 4 <= bytes.count else {
-        throw bad("tensor \(name) runs past its storage")
-      }
+      guard let count = NumpyArray.elementCount(shape, within: bytes.count),
+        offset <= bytes.count / 4 - count
+      else { throw bad("tensor \(name) runs past its storage") }
       let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialised in
         bytes.withUnsafeBytes { raw in
           if let source = raw.baseAddress, let target = buffer.baseAddress {
@@ -62,58 +64,67 @@ private struct ZipArchive {
   init(_ data: Data, bad: @escaping (String) -> CelError) throws {
     self.data = data
     self.bad = bad
-    func u16(_ at: Int) -> Int {
-      Int(data[data.startIndex + at]) | Int(data[data.startIndex + at + 1]) << 8
+    // Every offset and length comes from the file: each read is checked against its end.
+    func u16(_ at: Int) throws -> Int {
+      guard at >= 0, at <= data.count - 2 else { throw bad("damaged zip (reads past the end)") }
+      return Int(data[data.startIndex + at]) | Int(data[data.startIndex + at + 1]) << 8
     }
-    func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
-    func u64(_ at: Int) -> Int { u32(at) | u32(at + 4) << 32 }
+    func u32(_ at: Int) throws -> Int { try u16(at) | u16(at + 2) << 16 }
+    func u64(_ at: Int) throws -> Int {
+      let high = try u32(at + 4)
+      guard high < 1 << 30 else { throw bad("damaged zip (an offset beyond any file)") }
+      return try u32(at) | high << 32
+    }
     guard data.count >= 22,
-      let end = stride(from: data.count - 22, through: max(0, data.count - 65_557), by: -1)
-        .first(where: { u32($0) == 0x0605_4b50 })
+      let end = try stride(from: data.count - 22, through: max(0, data.count - 65_557), by: -1)
+        .first(where: { try u32($0) == 0x0605_4b50 })
     else { throw bad("not a zip file") }
-    var directory = u32(end + 16)
-    var count = u16(end + 10)
-    if directory == 0xFFFF_FFFF || count == 0xFFFF, end >= 20, u32(end - 20) == 0x0706_4b50 {
-      let record = u64(end - 20 + 8)  // the zip64 end record
-      count = u64(record + 32)
-      directory = u64(record + 48)
+    var directory = try u32(end + 16)
+    var count = try u16(end + 10)
+    if directory == 0xFFFF_FFFF || count == 0xFFFF, end >= 20, try u32(end - 20) == 0x0706_4b50 {
+      let record = try u64(end - 20 + 8)  // the zip64 end record
+      count = try u64(record + 32)
+      directory = try u64(record + 48)
     }
+    // Each directory record takes 46 bytes at least: a count beyond that is damage.
+    guard count <= data.count / 46 else { throw bad("damaged zip directory") }
     var at = directory
     for _ in 0..<count {
-      guard at + 46 <= data.count, u32(at) == 0x0201_4b50 else {
-        throw bad("damaged zip directory")
-      }
-      let method = u16(at + 10)
-      var size = u32(at + 20)
-      var local = u32(at + 42)
-      let nameLength = u16(at + 28)
-      let extraLength = u16(at + 30)
-      let commentLength = u16(at + 32)
+      guard try u32(at) == 0x0201_4b50 else { throw bad("damaged zip directory") }
+      let method = try u16(at + 10)
+      var size = try u32(at + 20)
+      var local = try u32(at + 42)
+      let nameLength = try u16(at + 28)
+      let extraLength = try u16(at + 30)
+      let commentLength = try u16(at + 32)
+      let recordEnd = at + 46 + nameLength + extraLength + commentLength
+      guard recordEnd <= data.count else { throw bad("damaged zip directory") }
       let name = String(
         decoding: data[(data.startIndex + at + 46)..<(data.startIndex + at + 46 + nameLength)],
         as: UTF8.self)
       var extra = at + 46 + nameLength
       while extra + 4 <= at + 46 + nameLength + extraLength {  // zip64 sizes and offset
-        let id = u16(extra)
-        let length = u16(extra + 2)
+        let id = try u16(extra)
+        let length = try u16(extra + 2)
         if id == 1 {
           var field = extra + 4
-          if u32(at + 24) == 0xFFFF_FFFF { field += 8 }
+          if try u32(at + 24) == 0xFFFF_FFFF { field += 8 }
           if size == 0xFFFF_FFFF {
-            size = u64(field)
+            size = try u64(field)
             field += 8
           }
-          if local == 0xFFFF_FFFF { local = u64(field) }
+          if local == 0xFFFF_FFFF { local = try u64(field) }
         }
         extra += 4 + length
       }
       guard method == 0 else { throw bad("entry \(name) is compressed; torch.save stores entries") }
-      let start = local + 30 + u16(local + 26) + u16(local + 28)
-      guard u32(local) == 0x0403_4b50, start + size <= data.count else {
+      guard try u32(local) == 0x0403_4b50 else { throw bad("damaged entry \(name)") }
+      let start = try local + 30 + u16(local + 26) + u16(local + 28)
+      guard size <= data.count, start <= data.count - size else {
         throw bad("damaged entry \(name)")
       }
       entries[name] = (start, size)
-      at += 46 + nameLength + extraLength + commentLength
+      at = recordEnd
     }
   }
 
@@ -153,7 +164,7 @@ private struct Unpickler {
   }
 
   mutating func take(_ count: Int) throws -> ArraySlice<UInt8> {
-    guard position + count <= bytes.count else { throw bad("data.pkl ends early") }
+    guard count >= 0, count <= bytes.count - position else { throw bad("data.pkl ends early") }
     defer { position += count }
     return bytes[position..<(position + count)]
   }

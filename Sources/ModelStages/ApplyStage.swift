@@ -38,8 +38,6 @@ package struct ApplyStage: Sendable {
   /// Runs, and counts the pictures (photos or frames) cartoonized. Writes no manifest: the
   /// output is pictures, not a dataset.
   package func run() async throws -> StageOutcome {
-    // Here, not in cartoonizeAll: its generator's tensors must be gone first.
-    defer { TorchRuntime.releaseCachedMemory() }
     let count = try await cartoonizeAll()
     return .ran(
       StageRecord(
@@ -52,7 +50,9 @@ package struct ApplyStage: Sendable {
     if FileManager.default.fileExists(atPath: output.path) && !options.overwrite {
       throw CelError.cannotWrite(output.path, reason: "exists (use --overwrite to replace it)")
     }
-    TorchRuntime.prepare(threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    TorchRuntime.prepare(
+      threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount, cachingMemory: false
+    )
     let weights = try GeneratorWeights.load(URL(fileURLWithPath: options.model))
     let cartoonizer = try Cartoonizer(weights: weights)
     switch kind {

@@ -38,7 +38,8 @@ package struct TrainStage: Sendable {
         reason: "has \(data.photos.count) train photos, fewer than --batch \(options.batch)")
     }
     let run = URL(fileURLWithPath: options.run)
-    TorchRuntime.prepare(threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    TorchRuntime.prepare(
+      threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount, cachingMemory: true)
     let trainer = try Trainer(options: options.trainerOptions)
     try vgg.install(in: trainer)
     let position = try prepare(run, trainer: trainer)

@@ -56,11 +56,9 @@ package final class Generator {
   /// Each image goes through whole, one layer at a time in bands of rows, so every norm
   /// sees the whole image and memory stays within `peakBytes(width:height:)`.
   package func forward(_ input: [Float], batch: Int, height: Int, width: Int) throws -> [Float] {
-    guard batch >= 1, input.count == batch * 3 * height * width else {
-      throw TorchError(
-        code: .invalidArgument, operation: "generator forward on \(width)x\(height)",
-        message: "\(input.count) values for \(batch) images of 3x\(height)x\(width)")
-    }
+    try requireCount(
+      input, batch * 3 * height * width, "pictures",
+      operation: "generator forward on \(width)x\(height)")
     var output = [Float](repeating: 0, count: input.count)
     try check(
       tb_generator_forward(handle, input, Int32(batch), Int32(height), Int32(width), &output),

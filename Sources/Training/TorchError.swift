@@ -21,3 +21,12 @@ func check(_ status: tb_status, _ operation: @autoclosure () -> String) throws {
     }
   throw TorchError(code: code, operation: operation(), message: String(cString: tb_last_error()))
 }
+
+/// Checks that a buffer holds the `expected` values C will read, before C reads them.
+func requireCount(_ buffer: [Float], _ expected: Int, _ what: String, operation: String) throws {
+  guard expected > 0, buffer.count == expected else {
+    throw TorchError(
+      code: .invalidArgument, operation: operation,
+      message: "\(buffer.count) values of \(what) where the batch's shape needs \(expected)")
+  }
+}

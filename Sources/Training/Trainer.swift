@@ -91,7 +91,12 @@ package final class Trainer {
   package func step(
     initialisation: Bool, photos: [Float], styles: [Float], smoothed: [Float], batch: Int, size: Int
   ) throws -> StepLosses {
-    precondition(photos.count == batch * 3 * size * size, "photo batch size does not match")
+    let expected = batch * 3 * size * size
+    try requireCount(photos, expected, "photos", operation: "training step")
+    if !initialisation {
+      try requireCount(styles, expected, "style images", operation: "training step")
+      try requireCount(smoothed, expected, "smoothed images", operation: "training step")
+    }
     var losses = tb_step_losses()
     let status =
       initialisation
@@ -107,6 +112,7 @@ package final class Trainer {
 
   /// The generator's pictures for planar RGB photos (evaluation mode).
   package func generate(_ photos: [Float], batch: Int, height: Int, width: Int) throws -> [Float] {
+    try requireCount(photos, batch * 3 * height * width, "photos", operation: "generate")
     var output = [Float](repeating: 0, count: photos.count)
     try check(
       tb_trainer_generate(handle, photos, Int32(batch), Int32(height), Int32(width), &output),
@@ -116,6 +122,7 @@ package final class Trainer {
 
   /// VGG19 conv4_4 activations (before ReLU) of planar RGB images in [-1, 1].
   package func features(_ images: [Float], batch: Int, height: Int, width: Int) throws -> [Float] {
+    try requireCount(images, batch * 3 * height * width, "images", operation: "VGG features")
     var output = [Float](repeating: 0, count: batch * 512 * (height / 8) * (width / 8))
     try check(
       tb_trainer_features(

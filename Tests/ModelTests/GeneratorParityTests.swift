@@ -26,7 +26,8 @@ import Training
         input[channel * plane + index] = Float(picture.bytes[index * 3 + channel]) / 127.5 - 1
       }
     }
-    TorchRuntime.prepare(threads: ProcessInfo.processInfo.activeProcessorCount)
+    TorchRuntime.prepare(
+      threads: ProcessInfo.processInfo.activeProcessorCount, cachingMemory: false)
     let generator = try GeneratorWeights.load(weights).makeGenerator()
     let ours = try generator.forward(input, batch: 1, height: height, width: width)
 
@@ -59,7 +60,8 @@ import Training
   func theHayaoStyleDrawsItsOwnPicture() throws {
     let hayao = try #require(GeneratorWeightFolders.hayao)
     let picture = try photo("building.jpg", width: 868, height: 600)
-    TorchRuntime.prepare(threads: ProcessInfo.processInfo.activeProcessorCount)
+    TorchRuntime.prepare(
+      threads: ProcessInfo.processInfo.activeProcessorCount, cachingMemory: false)
     let cartoon = try Cartoonizer(weights: try GeneratorWeights.load(hayao)).cartoonize(picture)
     let difference = LevelDifference(
       cartoon, try ReferenceCartoon.published(weights: hayao, picture: picture))
@@ -83,7 +85,8 @@ import Training
     try Python.run(script, ["export", weights.path, photoFile.path, input.path, norm])
     try Python.run(script, ["forward", weights.path, input.path, "2", reference.path])
 
-    TorchRuntime.prepare(threads: ProcessInfo.processInfo.activeProcessorCount)
+    TorchRuntime.prepare(
+      threads: ProcessInfo.processInfo.activeProcessorCount, cachingMemory: false)
     let loaded = try GeneratorWeights.load(weights)
     #expect(loaded.variant.rawValue == "celshade-\(norm)-norm")
     let cartoon = try Cartoonizer(weights: loaded).cartoonize(try Image.read(photoFile).pixels())

@@ -38,6 +38,32 @@ import Training
     #expect(trainer.tensors.first { $0.name == "d.body.15.weight" }?.shape == [1, 256, 3, 3])
   }
 
+  /// C reads batch x 3 x size² values from every buffer it is handed: one too few or too
+  /// many is refused in Swift, naming the buffer.
+  @Test func buffersOfTheWrongSizeAreRefusedBeforeCReadsThem() throws {
+    let trainer = try Trainer(options: Trainer.Options())
+    let right = [Float](repeating: 0, count: 2 * 3 * 16 * 16)
+    let short = [Float](repeating: 0, count: right.count - 1)
+    func refusal(_ body: () throws -> Void) -> String? {
+      let error = #expect(throws: TorchError.self) { try body() }
+      #expect(error?.code == .invalidArgument)
+      return error?.message
+    }
+    for (photos, styles, smoothed, what) in [
+      (short, right, right, "photos"), (right, short, right, "style images"),
+      (right, right, short, "smoothed images"),
+    ] {
+      let message = refusal {
+        _ = try trainer.step(
+          initialisation: false, photos: photos, styles: styles, smoothed: smoothed, batch: 2,
+          size: 16)
+      }
+      #expect(message == "\(right.count - 1) values of \(what) where the batch's shape needs 1536")
+    }
+    _ = refusal { _ = try trainer.generate(short, batch: 2, height: 16, width: 16) }
+    _ = refusal { _ = try trainer.features(right + [0], batch: 2, height: 16, width: 16) }
+  }
+
   @Test func vggFeaturesMatchTorchvision() throws {
     let folder = try makeTemporaryDirectory()
     let state = folder.appendingPathComponent("vgg19-random.pth")
