@@ -9,6 +9,8 @@ package enum CelError: Error, CustomStringConvertible, Equatable {
   case cannotWrite(String, reason: String)
   case invalidInput(String, reason: String)
   case invalidRequest(String)
+  /// Work on the file failed for a reason of a library's or the system's, kept as it came.
+  case failed(String, cause: any Error)
 
   package var description: String {
     switch self {
@@ -19,7 +21,13 @@ package enum CelError: Error, CustomStringConvertible, Equatable {
     case .cannotWrite(let path, let reason): "\(path): cannot write: \(reason)"
     case .invalidInput(let path, let reason): "\(path): \(reason)"
     case .invalidRequest(let reason): reason
+    case .failed(let path, let cause): "\(path): \(cause)"
     }
+  }
+
+  /// Errors are equal when they say the same; a kept cause is compared by its text.
+  package static func == (lhs: CelError, rhs: CelError) -> Bool {
+    lhs.description == rhs.description
   }
 
   /// Checks that `path` names an existing regular file.

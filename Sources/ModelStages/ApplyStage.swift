@@ -68,12 +68,7 @@ package struct ApplyStage: Sendable {
 
   /// A photo as 8-bit BGR, scaled down to `--max-side` when asked.
   func readPhoto(_ url: URL) throws -> PixelBuffer {
-    var image: Image
-    do {
-      image = try Image.read(url).bgr8()
-    } catch {
-      throw CelError.invalidInput(url.path, reason: "not an image OpenCV can decode")
-    }
+    var image = try Image.readColour(url)
     if let maxSide = options.maxSide, max(image.width, image.height) > maxSide {
       let scale = Double(maxSide) / Double(max(image.width, image.height))
       image = try image.resized(

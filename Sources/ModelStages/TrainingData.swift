@@ -93,12 +93,7 @@ struct TrainingData: Sendable {
   }
 
   static func planes(_ url: URL, size: Int, flipped: Bool = false) throws -> [Float] {
-    var image: Image
-    do {
-      image = try Image.read(url).bgr8()
-    } catch {
-      throw CelError.invalidInput(url.path, reason: "not an image OpenCV can decode")
-    }
+    var image = try Image.readColour(url)
     if image.width != size || image.height != size {
       image = try image.resized(width: size, height: size)
     }

@@ -42,12 +42,7 @@ package struct SmoothStage: Sendable {
       let name = (tile.file as NSString).lastPathComponent
       if staging.finishedNames.contains(name) { return 1 }
       let source = dataset.appendingPathComponent(tile.file)
-      let image: Image
-      do {
-        image = try Image.read(source).bgr8()
-      } catch {
-        throw CelError.invalidInput(source.path, reason: "not an image OpenCV can decode")
-      }
+      let image = try Image.readColour(source)
       try image.edgeSmoothed(smoothing).write(to: staging.url.appendingPathComponent(name))
       return 0
     }.reduce(0, +)

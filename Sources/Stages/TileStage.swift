@@ -120,16 +120,11 @@ package struct TileStage: Sendable {
     var cut = Cut()
     let image: Image
     do {
-      image = try Image.read(source.url).bgr8()
+      image = try Image.readColour(source.url)
     } catch {
-      let reason =
-        FileManager.default.fileExists(atPath: source.url.path)
-        ? "not an image OpenCV can decode" : "missing"
-      guard options.skipBadInputs else {
-        throw CelError.invalidInput(source.url.path, reason: reason)
-      }
+      guard options.skipBadInputs else { throw error }
       cut.counts["unreadable"] = 1
-      cut.skipped = "\(source.url.path): \(reason)"
+      cut.skipped = "\(error)"
       return cut
     }
     let size = options.size
