@@ -9,6 +9,10 @@ package enum CelError: Error, CustomStringConvertible, Equatable {
   case cannotWrite(String, reason: String)
   case invalidInput(String, reason: String)
   case invalidRequest(String)
+  /// The user stopped the work (Ctrl-C); says what was kept and how to go on.
+  case interrupted(String)
+  /// This build of a library cannot do what was asked (an encoder it lacks, say).
+  case unsupported(String)
   /// Work on the file failed for a reason of a library's or the system's, kept as it came.
   case failed(String, cause: any Error)
 
@@ -21,6 +25,8 @@ package enum CelError: Error, CustomStringConvertible, Equatable {
     case .cannotWrite(let path, let reason): "\(path): cannot write: \(reason)"
     case .invalidInput(let path, let reason): "\(path): \(reason)"
     case .invalidRequest(let reason): reason
+    case .interrupted(let detail): "interrupted: \(detail)"
+    case .unsupported(let reason): reason
     case .failed(let path, let cause): "\(path): \(cause)"
     }
   }

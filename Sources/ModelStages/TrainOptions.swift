@@ -80,7 +80,10 @@ package struct TrainOptions: ParsableArguments, Sendable {
 
   package init() {}
 
+  static let missingVGG = "cel-train needs --vgg FILE: \(VGGWeights.whereFrom)"
+
   package mutating func validate() throws {
+    guard vgg != nil else { throw ValidationError(Self.missingVGG) }
     guard initEpochs >= 0, epochs >= 0, initEpochs + epochs > 0 else {
       throw ValidationError("--init-epochs and --epochs must not be negative, and not both 0")
     }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import CelCore
 import Foundation
 import Imaging
@@ -26,7 +27,7 @@ package struct TrainStage: Sendable {
 
   private func train() async throws -> StageOutcome {
     guard let vggPath = options.vgg else {
-      throw CelError.invalidRequest("cel-train needs --vgg FILE: \(VGGWeights.whereFrom)")
+      throw ValidationError(TrainOptions.missingVGG)
     }
     let vgg = try VGGWeights.load(URL(fileURLWithPath: vggPath))
     let data = try TrainingData(
@@ -94,8 +95,8 @@ package struct TrainStage: Sendable {
           next?.cancel()
           let resumeAt = index + 1 < batches.count ? (epoch, index + 1) : (epoch + 1, 0)
           try checkpoint(trainer, at: resumeAt, rate: rates, variant: variant, in: run)
-          throw CelError.invalidRequest(
-            "interrupted: checkpoint saved at epoch \(resumeAt.0 + 1), batch \(resumeAt.1 + 1); run again with --resume"
+          throw CelError.interrupted(
+            "checkpoint saved at epoch \(resumeAt.0 + 1), batch \(resumeAt.1 + 1); run again with --resume"
           )
         }
       }

@@ -41,7 +41,7 @@ package enum StillImageEncoder {
   {
     _ = FFmpegLibrary.quietLogs
     guard let encoder = avcodec_find_encoder_by_name(format.encoderName) else {
-      throw CelError.invalidRequest(
+      throw CelError.unsupported(
         "this FFmpeg has no \(format.encoderName) encoder for .\(format.rawValue) files")
     }
     let pixelFormat = try chooseFormat(format, encoder: encoder)
@@ -125,7 +125,7 @@ package enum StillImageEncoder {
       }
     }
     guard let chosen = format.pixelFormats.first(where: supported.contains) else {
-      throw CelError.invalidRequest(
+      throw CelError.unsupported(
         "the \(format.encoderName) encoder takes none of the expected pixel formats")
     }
     return chosen

@@ -115,11 +115,11 @@ package final class VideoEncoder {
 
   private func openStreams() throws {
     guard let encoder = avcodec_find_encoder_by_name(settings.codec) else {
-      throw CelError.invalidRequest("FFmpeg has no encoder named \(settings.codec)")
+      throw CelError.unsupported("FFmpeg has no encoder named \(settings.codec)")
     }
     let pixelFormat = av_get_pix_fmt(settings.pixelFormat)
     guard pixelFormat != AV_PIX_FMT_NONE else {
-      throw CelError.invalidRequest("unknown pixel format \(settings.pixelFormat)")
+      throw CelError.unsupported("unknown pixel format \(settings.pixelFormat)")
     }
     for index in 0..<settings.streamCount {
       guard let stream = avformat_new_stream(format, nil),
