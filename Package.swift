@@ -73,7 +73,7 @@ let package = Package(
     .target(
       name: "ModelStages",
       dependencies: ["Stages", "CelCore", "Video", "Imaging", "Training", argumentParser]),
-    .target(name: "Reports", dependencies: ["Stages", "Imaging", "CelCore"]),
+    .target(name: "Reports", dependencies: ["Imaging", "CelCore"]),
     .target(
       name: "Driver",
       dependencies: [

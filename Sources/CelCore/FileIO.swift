@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// File-system steps shared by every stage: atomic writes and listings that ignore the
 /// temporary files of unfinished work.
@@ -71,5 +72,23 @@ package enum FileIO {
     var status = stat()
     guard stat(url.path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
     return Int(status.st_size)
+  }
+
+  /// Hard-links `target` to `source` (a view that costs no space), copying where the two
+  /// are on different file systems; a link already there is kept.
+  package static func link(_ source: URL, to target: URL) throws {
+    if Glibc.link(source.path, target.path) == 0 { return }
+    switch errno {
+    case EEXIST:
+      return
+    case EXDEV, EPERM:
+      do {
+        try FileManager.default.copyItem(at: source, to: target)
+      } catch {
+        throw CelError.cannotWrite(target.path, reason: "cannot copy \(source.path)")
+      }
+    default:
+      throw CelError.cannotWrite(target.path, reason: String(cString: strerror(errno)))
+    }
   }
 }

@@ -1,7 +1,6 @@
 import CelCore
 import Foundation
 import Imaging
-import Stages
 
 /// `DATASET/report/index.html`: where the frames came from, what each stage did, a
 /// contact sheet of tiles beside their smoothed twins, and the split per shot. Every part

@@ -63,7 +63,7 @@ package struct SplitStage: Sendable {
         let target = staging.url.appendingPathComponent(folder)
         try FileIO.createDirectory(target)
         for (name, side) in zip(names, isVal) where side == wanted {
-          try Links.link(
+          try FileIO.link(
             dataset.appendingPathComponent(folder).appendingPathComponent(name),
             to: target.appendingPathComponent(name))
         }
@@ -115,7 +115,7 @@ package struct SplitStage: Sendable {
       let directory = staging.url.appendingPathComponent(target)
       try FileIO.createDirectory(directory)
       for (name, side) in zip(names, isVal) where !side {
-        try Links.link(
+        try FileIO.link(
           source.appendingPathComponent(name), to: directory.appendingPathComponent(name))
       }
     }
@@ -124,7 +124,7 @@ package struct SplitStage: Sendable {
         let directory = staging.url.appendingPathComponent(target)
         try FileIO.createDirectory(directory)
         for file in files {
-          try Links.link(file, to: directory.appendingPathComponent(file.lastPathComponent))
+          try FileIO.link(file, to: directory.appendingPathComponent(file.lastPathComponent))
         }
       }
     }
@@ -151,25 +151,6 @@ struct PhotoViews {
     }
     train = try list("train.txt")
     val = try list("val.txt")
-  }
-}
-
-/// Hard links, with a copy where the two paths are on different file systems.
-enum Links {
-  static func link(_ source: URL, to target: URL) throws {
-    if Glibc.link(source.path, target.path) == 0 { return }
-    switch errno {
-    case EEXIST:
-      return
-    case EXDEV, EPERM:
-      do {
-        try FileManager.default.copyItem(at: source, to: target)
-      } catch {
-        throw CelError.cannotWrite(target.path, reason: "cannot copy \(source.path)")
-      }
-    default:
-      throw CelError.cannotWrite(target.path, reason: String(cString: strerror(errno)))
-    }
   }
 }
 

@@ -1,8 +1,6 @@
 import ArgumentParser
-import CelCore
 import Foundation
 import ModelStages
-import Stages
 
 @main
 struct ImportCommand: ParsableCommand {
@@ -25,13 +23,9 @@ struct ImportCommand: ParsableCommand {
   var overwrite = false
 
   func run() throws {
-    let target = URL(fileURLWithPath: to)
-    if FileManager.default.fileExists(atPath: target.path) && !overwrite {
-      throw CelError.cannotWrite(target.path, reason: "exists (use --overwrite to replace it)")
-    }
-    let weights = try GeneratorWeights.load(URL(fileURLWithPath: from))
-    try FileIO.writeAtomically(try weights.safeTensors().encoded(), to: target)
-    print(
-      "import: \(weights.tensors.count) tensors (\(weights.variant.rawValue) generator) into \(to)")
+    let outcome = try ImportStage(
+      source: URL(fileURLWithPath: from), target: URL(fileURLWithPath: to), overwrite: overwrite
+    ).run()
+    print("import: \(outcome.tensors) tensors (\(outcome.variant) generator) into \(to)")
   }
 }

@@ -1,4 +1,3 @@
-import CelCore
 import Foundation
 
 /// One line of `tiles.jsonl`: a tile and where it was cut from.
@@ -13,11 +12,19 @@ package struct TileRecord: Codable, Sendable, Equatable {
   /// Tiles of one group always land on the same side of the split: a film's shot
   /// (`film.mkv#12`), or a photo's own name.
   package var group: String
+
+  package init(file: String, source: String, rect: PixelRect, scale: Double, group: String) {
+    self.file = file
+    self.source = source
+    self.rect = rect
+    self.scale = scale
+    self.group = group
+  }
 }
 
 extension TileRecord {
   /// The records of `dataset`'s `tiles.jsonl`, each tile checked to be on disk.
-  static func readAll(in dataset: URL) throws -> [TileRecord] {
+  package static func readAll(in dataset: URL) throws -> [TileRecord] {
     let layout = DatasetLayout(dataset)
     guard FileManager.default.fileExists(atPath: layout.tileRecords.path) else {
       try CelError.requireDirectory(dataset.path)

@@ -1,4 +1,3 @@
-import CelCore
 import Foundation
 
 /// One line of `frames.jsonl`: a kept frame and where it came from.
@@ -21,6 +20,22 @@ package struct FrameRecord: Codable, Sendable, Equatable {
   package var width: Int
   package var height: Int
 
+  package init(
+    file: String, source: String, time: Double, kind: String, isKeyframe: Bool, shot: Int,
+    hash: String, crop: PixelRect, width: Int, height: Int
+  ) {
+    self.file = file
+    self.source = source
+    self.time = time
+    self.kind = kind
+    self.isKeyframe = isKeyframe
+    self.shot = shot
+    self.hash = hash
+    self.crop = crop
+    self.width = width
+    self.height = height
+  }
+
   enum CodingKeys: String, CodingKey {
     case file, source, time, kind
     case isKeyframe = "keyframe"
@@ -35,4 +50,10 @@ package struct DroppedFrame: Codable, Sendable, Equatable {
   /// `dark`, `bright`, `flat` or `duplicate`.
   package var reason: String
   package var shot: Int
+
+  package init(time: Double, reason: String, shot: Int) {
+    self.time = time
+    self.reason = reason
+    self.shot = shot
+  }
 }
