@@ -15,6 +15,15 @@ package struct PixelBuffer: Sendable, Equatable {
 
   package var bytesPerRow: Int { width * channels }
 
+  /// Whether `bytes` holds exactly the rows the size says, as C code handed these pixels
+  /// will read (`bytes` is a var: it can be changed after the size was checked).
+  package var holdsItsRows: Bool { width > 0 && height > 0 && bytes.count == height * bytesPerRow }
+
+  /// What is wrong when `holdsItsRows` is false, in words.
+  package var sizeMismatch: String {
+    "\(bytes.count) bytes for \(width)x\(height) pixels of \(channels) channels"
+  }
+
   package init(width: Int, height: Int, channels: Int, bytes: [UInt8]) {
     precondition(bytes.count == width * height * channels, "pixel count does not match the size")
     self.width = width

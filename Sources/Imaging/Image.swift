@@ -14,6 +14,10 @@ package final class Image {
   /// Copies a pixel buffer into a new image (BGR or grey: OpenCV's orders).
   package convenience init(_ pixels: PixelBuffer) throws {
     precondition(pixels.channels == 1 || pixels.order == .bgr, "OpenCV images are BGR")
+    guard pixels.holdsItsRows else {
+      throw ImagingError(
+        code: .invalidArgument, operation: "image from pixels", message: pixels.sizeMismatch)
+    }
     let raw = try Self.make("image from pixels") { out in
       pixels.bytes.withUnsafeBufferPointer {
         cvb_image_from_pixels(

@@ -22,6 +22,14 @@ package struct FFmpegError: Error, CustomStringConvertible {
 }
 
 /// Throws an `FFmpegError` for a negative `result`; passes other values through.
+/// Checks that `pixels` holds the rows its size says before FFmpeg reads them.
+func requireRows(_ pixels: PixelBuffer, _ function: String) throws {
+  guard pixels.holdsItsRows else {
+    throw FFmpegError(
+      code: cffmpeg_error_invalid(), function: "\(function) (\(pixels.sizeMismatch))")
+  }
+}
+
 @discardableResult
 func check(_ result: Int32, _ function: @autoclosure () -> String) throws -> Int32 {
   guard result < 0 else { return result }

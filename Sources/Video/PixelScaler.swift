@@ -8,6 +8,7 @@ enum PixelScaler {
     _ pixels: PixelBuffer, into frame: UnsafeMutablePointer<AVFrame>,
     reusing cache: OpaquePointer? = nil
   ) throws -> OpaquePointer? {
+    try requireRows(pixels, "sws_scale")
     let sourceFormat =
       pixels.channels == 1
       ? AV_PIX_FMT_GRAY8 : pixels.order == .bgr ? AV_PIX_FMT_BGR24 : AV_PIX_FMT_RGB24

@@ -40,6 +40,7 @@ package enum StillImageEncoder {
     -> Data
   {
     _ = FFmpegLibrary.quietLogs
+    try requireRows(pixels, "encode still image")
     guard let encoder = avcodec_find_encoder_by_name(format.encoderName) else {
       throw CelError.unsupported(
         "this FFmpeg has no \(format.encoderName) encoder for .\(format.rawValue) files")

@@ -78,6 +78,7 @@ package final class VideoEncoder {
   /// Wraps `sws_scale`, `avcodec_send_frame` and `av_interleaved_write_frame`.
   package func append(_ pixels: PixelBuffer, stream: Int = 0, at seconds: Double? = nil) throws {
     precondition(pixels.channels == 3, "the encoder takes colour frames")
+    try requireRows(pixels, "append frame")
     guard let frame, let codec = codecs[stream] else { return }
     try check(av_frame_make_writable(frame), "av_frame_make_writable")
     if frame.pointee.format == AV_PIX_FMT_PAL8.rawValue {

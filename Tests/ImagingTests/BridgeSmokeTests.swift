@@ -69,4 +69,12 @@ import Testing
     #expect(hash.distance(to: try Image(brighter).perceptualHash()) <= 4)
     #expect(hash.distance(to: try Image(other).perceptualHash()) > 12)
   }
+
+  @Test func pixelsWhoseBytesNoLongerMatchTheirSizeAreRefused() {
+    var pixels = PixelBuffer(width: 8, height: 4, filledWith: [1, 2, 3])
+    pixels.bytes.append(0)
+    let error = #expect(throws: ImagingError.self) { try Image(pixels) }
+    #expect(error?.code == .invalidArgument)
+    #expect(error?.message == "97 bytes for 8x4 pixels of 3 channels")
+  }
 }
