@@ -196,20 +196,23 @@ void convolve(const Rows &input, const Convolution &convolution, at::Tensor &out
   }
 }
 
-Stored convolved(const Rows &input, const Convolution &convolution) {
+/* Room for a convolution's output over `input`, uninitialised. */
+at::Tensor outputOf(const Rows &input, const Convolution &convolution) {
   int64_t stride = convolution.stride;
-  at::Tensor output = at::empty(
-      {1, convolution.weight.size(0), input.height / stride, input.width / stride}, at::kFloat);
-  convolve(input, convolution, output, nullptr);
-  return Stored(std::move(output));
+  return at::empty({1, convolution.weight.size(0), input.height / stride, input.width / stride},
+                   at::kFloat);
+}
+
+Stored convolved(const Rows &input, const Convolution &convolution) {
+  Stored result(outputOf(input, convolution));
+  convolve(input, convolution, result.values, nullptr);
+  return result;
 }
 
 /* A convolution followed by its norm (and a ReLU when asked), the norm left to the reader. */
 Stored normalised(const Rows &input, const Convolution &convolution, const Normalisation &norm,
                   bool relu) {
-  int64_t stride = convolution.stride;
-  Stored result(at::empty(
-      {1, convolution.weight.size(0), input.height / stride, input.width / stride}, at::kFloat));
+  Stored result(outputOf(input, convolution));
   ChannelStatistics statistics;
   bool ownStatistics = norm.kind != Normalisation::batch;
   convolve(input, convolution, result.values, ownStatistics ? &statistics : nullptr);
@@ -264,8 +267,8 @@ void forward(const GeneratorLayers &layers, const at::Tensor &input, at::Tensor 
 }
 
 int64_t peakBytes(int64_t height, int64_t width) {
-  // Two activations at once at most: 64 channels at full size with 128 at half size, at
-  // the first and the last up block; and a few bands besides.
+  // Two activations at once at most: 64 channels at full size with 128 at half size, after
+  // the first layer and in the last up block; and a few bands besides.
   return height * width * 4 * (64 + 128 / 4) + 16 * bandBytes;
 }
 

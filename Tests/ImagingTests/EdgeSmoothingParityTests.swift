@@ -31,12 +31,7 @@ import Video
   }
 
   func runReference(_ input: URL, _ output: URL, _ arguments: [String]) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    process.arguments = [Self.reference.path, input.path, output.path] + arguments
-    try process.run()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
+    try Python.run(Self.reference, [input.path, output.path] + arguments)
   }
 
   @Test(arguments: [["100", "200", "5", "5"], ["60", "120", "3", "7"]])

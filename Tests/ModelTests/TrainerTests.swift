@@ -69,14 +69,9 @@ import Training
     let state = folder.appendingPathComponent("vgg19-random.pth")
     let input = folder.appendingPathComponent("input.npy")
     let output = folder.appendingPathComponent("output.npy")
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .appendingPathComponent("Reference/vgg_reference.py")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    process.arguments = [script.path, state.path, input.path, output.path]
-    try process.run()
-    process.waitUntilExit()
-    try #require(process.terminationStatus == 0)
+    try Python.run(
+      Python.references.appendingPathComponent("vgg_reference.py"),
+      [state.path, input.path, output.path])
 
     let trainer = try Trainer(options: Trainer.Options())
     try VGGWeights.load(state).install(in: trainer)
