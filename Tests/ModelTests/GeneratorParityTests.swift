@@ -19,13 +19,7 @@ import Training
     let (width, height) = (256, 240)
     let picture = try photo("fruits.jpg", width: width, height: height)
     let weights = try GeneratorWeightFolders.seeded()
-    let plane = width * height
-    var input = [Float](repeating: 0, count: 3 * plane)
-    for index in 0..<plane {
-      for channel in 0..<3 {
-        input[channel * plane + index] = Float(picture.bytes[index * 3 + channel]) / 127.5 - 1
-      }
-    }
+    let input = ReferenceCartoon.input(picture)
     TorchRuntime.prepare(
       threads: ProcessInfo.processInfo.activeProcessorCount, cachingMemory: false)
     let generator = try GeneratorWeights.load(weights).makeGenerator()

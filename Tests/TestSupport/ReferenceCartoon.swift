@@ -5,11 +5,9 @@ import Foundation
 /// picture in PyTorch's Python API (`cartoongan_reference.py`), for comparing with
 /// Celshade's own.
 package enum ReferenceCartoon {
-  /// The cartoon of a BGR picture with the published-layout weights in `weights`, turned
-  /// into 8-bit pixels as Celshade does: (y + 1) * 127.5, rounded and clamped.
-  package static func published(weights: URL, picture: PixelBuffer) throws -> PixelBuffer {
-    let folder = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
+  /// A BGR picture as the published network's input: planes in its own channel order,
+  /// levels mapped onto [-1, 1]. Written here, apart from the product's own conversion.
+  package static func input(_ picture: PixelBuffer) -> [Float] {
     let plane = picture.width * picture.height
     var values = [Float](repeating: 0, count: 3 * plane)
     for index in 0..<plane {
@@ -17,14 +15,26 @@ package enum ReferenceCartoon {
         values[channel * plane + index] = Float(picture.bytes[index * 3 + channel]) / 127.5 - 1
       }
     }
-    let input = folder.appendingPathComponent("input.npy")
-    let output = folder.appendingPathComponent("output.npy")
-    try NumpyArray(shape: [1, 3, picture.height, picture.width], values: values).encoded()
-      .write(to: input)
+    return values
+  }
+
+  /// The cartoon of a BGR picture with the published-layout weights in `weights`, turned
+  /// into 8-bit pixels as Celshade does: (y + 1) * 127.5, rounded and clamped.
+  package static func published(weights: URL, picture: PixelBuffer) throws -> PixelBuffer {
+    let folder = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let plane = picture.width * picture.height
+    let inputFile = folder.appendingPathComponent("input.npy")
+    let outputFile = folder.appendingPathComponent("output.npy")
+    try NumpyArray(shape: [1, 3, picture.height, picture.width], values: input(picture)).encoded()
+      .write(to: inputFile)
     try Python.run(
       Python.references.appendingPathComponent("cartoongan_reference.py"),
-      [weights.path, input.path, output.path, "\(ProcessInfo.processInfo.activeProcessorCount)"])
-    let cartoon = try NumpyArray.read(output).values
+      [
+        weights.path, inputFile.path, outputFile.path,
+        "\(ProcessInfo.processInfo.activeProcessorCount)",
+      ])
+    let cartoon = try NumpyArray.read(outputFile).values
     var bytes = [UInt8](repeating: 0, count: 3 * plane)
     for index in 0..<plane {
       for channel in 0..<3 {
