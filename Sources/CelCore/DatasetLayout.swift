@@ -8,6 +8,7 @@ package struct DatasetLayout: Sendable {
 
   package var frames: URL { root.appendingPathComponent("frames") }
   package var frameRecords: URL { root.appendingPathComponent("frames.jsonl") }
+  package var droppedFrames: URL { root.appendingPathComponent(DroppedFrame.fileName) }
   package var tiles: URL { root.appendingPathComponent("tiles") }
   package var tileRecords: URL { root.appendingPathComponent("tiles.jsonl") }
   package var smooth: URL { root.appendingPathComponent("smooth") }

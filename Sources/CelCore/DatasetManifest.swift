@@ -31,10 +31,21 @@ package struct DatasetManifest: Codable, Sendable, Equatable {
   package static func record(_ record: StageRecord, in dataset: URL) throws {
     var manifest = try load(from: dataset)
     manifest.stages[record.stage] = record
+    try manifest.save(in: dataset)
+  }
+
+  /// Drops the record of `stage`, so that the stage counts as not done.
+  package static func forget(_ stage: String, in dataset: URL) throws {
+    var manifest = try load(from: dataset)
+    guard manifest.stages.removeValue(forKey: stage) != nil else { return }
+    try manifest.save(in: dataset)
+  }
+
+  private func save(in dataset: URL) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     try FileIO.writeAtomically(
-      try encoder.encode(manifest), to: dataset.appendingPathComponent(fileName))
+      try encoder.encode(self), to: dataset.appendingPathComponent(Self.fileName))
   }
 }
 

@@ -20,6 +20,11 @@ package enum JSONLines {
 
   /// Writes records atomically.
   package static func write<Record: Encodable>(_ records: [Record], to url: URL) throws {
+    try FileIO.writeAtomically(try encode(records), to: url)
+  }
+
+  /// The records as JSON Lines text.
+  package static func encode<Record: Encodable>(_ records: [Record]) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     var data = Data()
@@ -27,6 +32,6 @@ package enum JSONLines {
       data.append(try encoder.encode(record))
       data.append(0x0A)
     }
-    try FileIO.writeAtomically(data, to: url)
+    return data
   }
 }

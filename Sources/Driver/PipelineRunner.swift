@@ -23,7 +23,8 @@ package struct PipelineRunner: Sendable {
     var outcomes: [StageOutcome] = []
     for step in pipeline.steps {
       let outcome = try await step.stage.run(
-        arguments: step.arguments, input: input, dataset: dataset, isQuiet: isQuiet)
+        arguments: step.arguments,
+        context: StageContext(input: input, dataset: dataset, isQuiet: isQuiet))
       report(outcome)
       outcomes.append(outcome)
     }

@@ -4,77 +4,140 @@ import Foundation
 import ModelStages
 import Stages
 
-/// The stages a pipeline can name, and how each one is set up from its options.
+/// What a pipeline hands a stage besides its options: where its input and outputs are.
+package struct StageContext: Sendable {
+  /// The film for `extract`; a folder of images for `tile` (the photo pipelines); what to
+  /// cartoonize for `apply`.
+  package var input: URL?
+  /// The dataset (or, in a set of films, the film's folder); the cartoons' place for
+  /// `apply`; the run folder for `train`.
+  package var dataset: URL
+  package var isQuiet = false
+  /// The film a per-film stage works on, in a set of films.
+  package var film: FilmSet.Film?
+  package var threads = ProcessInfo.processInfo.activeProcessorCount
+
+  package init(input: URL?, dataset: URL, isQuiet: Bool = false) {
+    self.input = input
+    self.dataset = dataset
+    self.isQuiet = isQuiet
+  }
+}
+
+/// A stage as a pipeline runs it: built from its parsed options and the context.
+protocol PipelineStage: Sendable {
+  associatedtype Options: ParsableArguments
+  /// Arguments the pipeline supplies in place of options the command line requires.
+  static var suppliedArguments: [String] { get }
+  init(options: Options, context: StageContext) throws
+  func run() async throws -> StageOutcome
+  static func problem(with arguments: [String]) -> String?
+  static func run(arguments: [String], context: StageContext) async throws -> StageOutcome
+}
+
+extension PipelineStage {
+  static var suppliedArguments: [String] { [] }
+}
+
+/// The stages a pipeline can name.
 package enum StageKind: String, CaseIterable, Sendable {
   case extract, tile, smooth, split, apply, train
 
-  /// Why these command-line arguments are not valid options for the stage, or nil.
-  func problem(with arguments: [String]) -> String? {
-    let message: String? =
-      switch self {
-      case .extract: Self.problem(ExtractOptions.self, arguments)
-      case .tile: Self.problem(TileOptions.self, arguments)
-      case .smooth: Self.problem(SmoothOptions.self, arguments)
-      case .split: Self.problem(SplitOptions.self, arguments)
-      case .apply: Self.problem(ApplyOptions.self, arguments)
-      case .train: Self.problem(TrainOptions.self, arguments + ["--run", "run"])
-      }
-    return message?.replacingOccurrences(of: "\n", with: " ")
+  private var type: any PipelineStage.Type {
+    switch self {
+    case .extract: ExtractStage.self
+    case .tile: TileStage.self
+    case .smooth: SmoothStage.self
+    case .split: SplitStage.self
+    case .apply: ApplyStage.self
+    case .train: TrainStage.self
+    }
   }
 
-  private static func problem<Options: ParsableArguments>(
-    _ type: Options.Type, _ arguments: [String]
-  ) -> String? {
+  /// Whether the stage works on one film at a time (and so runs once per film of a set).
+  package var isPerFilm: Bool { self == .extract || self == .tile }
+
+  /// Why these command-line arguments are not valid options for the stage, or nil.
+  func problem(with arguments: [String]) -> String? {
+    type.problem(with: arguments)?.replacingOccurrences(of: "\n", with: " ")
+  }
+
+  /// Runs the stage with `arguments` in `context`.
+  func run(arguments: [String], context: StageContext) async throws -> StageOutcome {
+    try await type.run(arguments: arguments, context: context)
+  }
+}
+
+extension PipelineStage {
+  static func problem(with arguments: [String]) -> String? {
     do {
-      _ = try Options.parse(arguments)
+      _ = try Options.parse(arguments + suppliedArguments)
       return nil
     } catch {
       return Options.message(for: error)
     }
   }
 
-  /// Runs the stage with `arguments` on the pipeline's input and dataset. The input is the
-  /// film for `extract`; a folder as input is what `tile` cuts (the photo pipelines); for
-  /// `apply` the input is what to cartoonize and the output where the cartoons go; for
-  /// `train` the output is the run folder.
-  func run(arguments: [String], input: URL?, dataset: URL, isQuiet: Bool) async throws
-    -> StageOutcome
-  {
-    switch self {
-    case .extract:
-      guard let input else {
-        throw CelError.invalidRequest("the extract stage needs --input FILM")
-      }
-      var stage = ExtractStage(
-        input: input, dataset: dataset, options: try ExtractOptions.parse(arguments))
-      stage.isQuiet = isQuiet
-      return try await stage.run()
-    case .tile:
-      let folder = input.flatMap { FileIO.isFolder($0.path) == true ? $0 : nil }
-      var stage = TileStage(
-        dataset: dataset, input: folder, options: try TileOptions.parse(arguments))
-      stage.isQuiet = isQuiet
-      return try await stage.run()
-    case .smooth:
-      var stage = SmoothStage(dataset: dataset, options: try SmoothOptions.parse(arguments))
-      stage.isQuiet = isQuiet
-      return try await stage.run()
-    case .split:
-      return try await SplitStage(dataset: dataset, options: try SplitOptions.parse(arguments))
-        .run()
-    case .apply:
-      guard let input else {
-        throw CelError.invalidRequest("the apply stage needs --input PHOTO, FOLDER or VIDEO")
-      }
-      var stage = ApplyStage(
-        input: input, output: dataset, options: try ApplyOptions.parse(arguments))
-      stage.isQuiet = isQuiet
-      return try await stage.run()
-    case .train:
-      // The pipeline's output is the run folder.
-      var stage = TrainStage(options: try TrainOptions.parse(arguments + ["--run", dataset.path]))
-      stage.isQuiet = isQuiet
-      return try await stage.run()
+  static func run(arguments: [String], context: StageContext) async throws -> StageOutcome {
+    try await Self(options: try Options.parse(arguments + suppliedArguments), context: context)
+      .run()
+  }
+}
+
+extension ExtractStage: PipelineStage {
+  init(options: ExtractOptions, context: StageContext) throws {
+    guard let input = context.input else {
+      throw CelError.invalidRequest("the extract stage needs --input FILM")
     }
+    self.init(input: input, dataset: context.dataset, options: options)
+    isQuiet = context.isQuiet
+    film = context.film
+    threads = context.threads
+  }
+}
+
+extension TileStage: PipelineStage {
+  /// A folder as the input is what tile cuts (the photo pipelines); otherwise the frames.
+  init(options: TileOptions, context: StageContext) throws {
+    let folder = context.input.flatMap { FileIO.isFolder($0.path) == true ? $0 : nil }
+    self.init(dataset: context.dataset, input: folder, options: options)
+    isQuiet = context.isQuiet
+    threads = context.threads
+  }
+}
+
+extension SmoothStage: PipelineStage {
+  init(options: SmoothOptions, context: StageContext) throws {
+    self.init(dataset: context.dataset, options: options)
+    isQuiet = context.isQuiet
+    threads = context.threads
+  }
+}
+
+extension SplitStage: PipelineStage {
+  init(options: SplitOptions, context: StageContext) throws {
+    self.init(dataset: context.dataset, options: options)
+  }
+}
+
+extension ApplyStage: PipelineStage {
+  init(options: ApplyOptions, context: StageContext) throws {
+    guard let input = context.input else {
+      throw CelError.invalidRequest("the apply stage needs --input PHOTO, FOLDER or VIDEO")
+    }
+    self.init(input: input, output: context.dataset, options: options)
+    isQuiet = context.isQuiet
+  }
+}
+
+extension TrainStage: PipelineStage {
+  /// The pipeline's output is the run folder.
+  static var suppliedArguments: [String] { ["--run", "run"] }
+
+  init(options: TrainOptions, context: StageContext) throws {
+    var options = options
+    options.run = context.dataset.path
+    self.init(options: options)
+    isQuiet = context.isQuiet
   }
 }

@@ -57,7 +57,7 @@ package struct DatasetReport {
     }
     let dropped =
       (try? JSONLines.read(
-        DroppedFrame.self, from: layout.root.appendingPathComponent(DroppedFrame.fileName))) ?? []
+        DroppedFrame.self, from: layout.droppedFrames)) ?? []
     var series = [SVGChart.Series(name: "kept", points: frames.map { ($0.time, 0) })]
     for reason in Set(dropped.map(\.reason)).sorted() {
       series.append(

@@ -16,6 +16,10 @@ package struct ExtractStage: Sendable {
   package var options: ExtractOptions
   package var isQuiet = false
   package var threads = ProcessInfo.processInfo.activeProcessorCount
+  /// The film as its set knows it, when it belongs to a set of films: its frames are
+  /// filed under its name, its outputs stay current while its file is away, and a file
+  /// whose content changed since it was added is refused.
+  package var film: FilmSet.Film?
 
   package init(input: URL, dataset: URL, options: ExtractOptions) {
     self.input = input
@@ -23,53 +27,60 @@ package struct ExtractStage: Sendable {
     self.options = options
   }
 
-  package var framesURL: URL { DatasetLayout(dataset).frames }
-  package var recordsURL: URL { DatasetLayout(dataset).frameRecords }
+  /// The stem of the frames' file names.
+  var frameStem: String { film?.name ?? input.deletingPathExtension().lastPathComponent }
+  /// The film as the frame records name it (and as tile groups are keyed).
+  var sourceName: String { film?.name ?? input.lastPathComponent }
 
   package func run() async throws -> StageOutcome {
+    let layout = DatasetLayout(dataset)
+    if let film, FileIO.isFolder(input.path) == nil,
+      let record = try StageBookkeeping.currentRecord(
+        of: Self.name, in: dataset, parameters: options.parameters,
+        inputFingerprint: film.fingerprint, outputs: [layout.frames, layout.frameRecords])
+    {
+      return .upToDate(record)
+    }
     try CelError.requireFile(input.path)
+    let fingerprint = try Fingerprint.ofFile(input)
+    if let film, film.fingerprint != fingerprint {
+      throw CelError.invalidInput(
+        input.path,
+        reason:
+          "its content changed since it was added to the set as '\(film.name)' (remove that film and add the file again)"
+      )
+    }
     MemoryTuning.reuseLargeBuffers()
     let decoder = try VideoDecoder(
       url: input, streamIndex: options.stream, keyframesOnly: options.mode == .keyframes,
       threads: threads)
-    let fingerprint = try Fingerprint.ofFile(input)
-    let parameters = options.parameters
-    try FileIO.createDirectory(dataset)
-    let staging: StagingDirectory
-    switch try StageBookkeeping.start(
-      Self.name, in: dataset, parameters: parameters, inputFingerprint: fingerprint,
-      outputs: [framesURL, recordsURL])
-    {
-    case .upToDate(let record): return .upToDate(record)
-    case .run(let folder): staging = folder
+    return try await StageBookkeeping.run(
+      Self.name, in: dataset, parameters: options.parameters, inputFingerprint: fingerprint,
+      folder: layout.frames, besides: [layout.frameRecords]
+    ) { staging in
+      let size = decoder.info.squarePixelSize
+      let pictureArea =
+        options.cropBars
+        ? try LetterboxProbe.pictureArea(
+          of: input, stream: options.stream, info: decoder.info, from: options.start ?? 0,
+          to: options.end)
+        : PixelRect(x: 0, y: 0, width: size.width, height: size.height)
+      var run = ExtractionRun(
+        stage: self, decoder: decoder, staging: staging, pictureArea: pictureArea)
+      try await run.decodeAll()
+      let counts = run.counts
+      guard counts["decoded", default: 0] > 0 else {
+        throw CelError.invalidInput(input.path, reason: "no frame could be decoded")
+      }
+      return StageProduct(
+        counts: counts,
+        warnings: decoder.damagedPackets > 0
+          ? ["\(decoder.damagedPackets) damaged packets skipped"] : [],
+        files: [
+          (layout.frameRecords, try JSONLines.encode(run.records)),
+          (layout.droppedFrames, try JSONLines.encode(run.dropped)),
+        ])
     }
-
-    let size = decoder.info.squarePixelSize
-    let pictureArea =
-      options.cropBars
-      ? try LetterboxProbe.pictureArea(
-        of: input, stream: options.stream, info: decoder.info, from: options.start ?? 0,
-        to: options.end)
-      : PixelRect(x: 0, y: 0, width: size.width, height: size.height)
-    var run = ExtractionRun(
-      stage: self, decoder: decoder, staging: staging, pictureArea: pictureArea)
-    try await run.decodeAll()
-    let counts = run.counts
-    guard counts["decoded", default: 0] > 0 else {
-      throw CelError.invalidInput(input.path, reason: "no frame could be decoded")
-    }
-    try staging.commit()
-    try JSONLines.write(run.records, to: recordsURL)
-    try JSONLines.write(run.dropped, to: dataset.appendingPathComponent(DroppedFrame.fileName))
-    var warnings: [String] = []
-    if decoder.damagedPackets > 0 {
-      warnings.append("\(decoder.damagedPackets) damaged packets skipped")
-    }
-    let record = StageRecord(
-      stage: Self.name, parameters: parameters, inputFingerprint: fingerprint, counts: counts,
-      warnings: warnings)
-    try DatasetManifest.record(record, in: dataset)
-    return .ran(record)
   }
 }
 
@@ -212,11 +223,10 @@ private struct ExtractionRun {
 
     let turned = info.quarterTurns % 2 == 1
     let milliseconds = Int((candidate.time * 1000).rounded())
-    let stem = stage.input.deletingPathExtension().lastPathComponent
-    let name = "\(stem)-\(String(format: "%09d", milliseconds)).\(stage.options.format.rawValue)"
+    let name = "\(stage.frameStem)-\(String(format: "%09d", milliseconds)).\(stage.options.format.rawValue)"
     records.append(
       FrameRecord(
-        file: "frames/\(name)", source: stage.input.lastPathComponent,
+        file: "frames/\(name)", source: stage.sourceName,
         time: Double(milliseconds) / 1000, kind: candidate.frame.pictureType,
         isKeyframe: candidate.frame.isKeyframe, shot: candidate.shot, hash: hash.description,
         crop: pictureArea, width: turned ? pictureArea.height : pictureArea.width,

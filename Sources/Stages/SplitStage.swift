@@ -16,29 +16,54 @@ package struct SplitStage: Sendable {
     self.options = options
   }
 
+  /// A tile as the split sees it: its name in the views, and where it and its twin are.
+  struct SetTile {
+    var name: String
+    var group: String
+    var tile: URL
+    var twin: URL
+  }
+
+  /// Every tile of the dataset (of every film of a set), whether the twins exist, and a
+  /// fingerprint of the tile lists and the twins' parameters.
+  func gatherTiles() throws -> (tiles: [SetTile], hasSmooth: Bool, fingerprint: String) {
+    var tiles: [SetTile] = []
+    var hasSmooth = false
+    var digest = Fingerprint()
+    for unit in try FilmSet.tileUnits(of: dataset) {
+      let layout = DatasetLayout(unit)
+      digest.combine(unit.lastPathComponent)
+      digest.combine(try Fingerprint.ofContents(layout.tileRecords))
+      if let smooth = try DatasetManifest.load(from: unit).stages[SmoothStage.name] {
+        hasSmooth = true
+        digest.combine(
+          StageBookkeeping.requestKey(
+            inputFingerprint: smooth.inputFingerprint, parameters: smooth.parameters))
+      }
+      hasSmooth = hasSmooth || FileManager.default.fileExists(atPath: layout.smooth.path)
+      for record in try TileRecord.readAll(in: unit) {
+        let name = (record.file as NSString).lastPathComponent
+        tiles.append(
+          SetTile(
+            name: name, group: record.group, tile: unit.appendingPathComponent(record.file),
+            twin: layout.smooth.appendingPathComponent(name)))
+      }
+    }
+    var seen: Set<String> = []
+    for tile in tiles where !seen.insert(tile.name).inserted {
+      throw CelError.invalidInput(tile.tile.path, reason: "another tile of the set has its name")
+    }
+    for tile in tiles where hasSmooth && FileIO.fileSize(tile.twin) == nil {
+      throw CelError.invalidInput(
+        tile.twin.path, reason: "missing: the smoothed twin of \(tile.tile.path) (run cel-smooth)")
+    }
+    return (tiles, hasSmooth, digest.hex)
+  }
+
   package func run() async throws -> StageOutcome {
     let layout = DatasetLayout(dataset)
-    let tiles = try TileRecord.readAll(in: dataset)
-    let manifest = try DatasetManifest.load(from: dataset)
-    let smoothRecord = manifest.stages[SmoothStage.name]
-    let hasSmooth =
-      smoothRecord != nil || FileManager.default.fileExists(atPath: layout.smooth.path)
-    let names = tiles.map { ($0.file as NSString).lastPathComponent }
-    for name in names
-    where hasSmooth && FileIO.fileSize(layout.smooth.appendingPathComponent(name)) == nil {
-      throw CelError.invalidInput(
-        layout.smooth.appendingPathComponent(name).path,
-        reason: "missing: the smoothed twin of tiles/\(name) (run cel-smooth)")
-    }
-
-    var digest = Fingerprint()
-    digest.combine(try Fingerprint.ofContents(layout.tileRecords))
-    if let smoothRecord {
-      digest.combine(
-        StageBookkeeping.requestKey(
-          inputFingerprint: smoothRecord.inputFingerprint, parameters: smoothRecord.parameters))
-    }
-    let fingerprint = digest.hex
+    let (tiles, hasSmooth, fingerprint) = try gatherTiles()
+    let names = tiles.map(\.name)
     let parameters = options.parameters
     var outputs = [layout.train, layout.val, layout.splits]
     if let export = options.export { outputs.append(URL(fileURLWithPath: export)) }
@@ -56,23 +81,23 @@ package struct SplitStage: Sendable {
 
     // Views first, then the lists, then the manifest: the lists and the record appear only
     // once everything they describe is in place.
-    let folders: [String] = hasSmooth ? ["tiles", "smooth"] : ["tiles"]
+    let folders: [(String, KeyPath<SetTile, URL>)] =
+      hasSmooth ? [("tiles", \.tile), ("smooth", \.twin)] : [("tiles", \.tile)]
+    try DatasetManifest.forget(Self.name, in: dataset)
     for (view, wanted) in [(layout.train, false), (layout.val, true)] {
       let staging = try StagingDirectory(for: view, key: key)
-      for folder in folders {
+      for (folder, path) in folders {
         let target = staging.url.appendingPathComponent(folder)
         try FileIO.createDirectory(target)
-        for (name, side) in zip(names, isVal) where side == wanted {
-          try FileIO.link(
-            dataset.appendingPathComponent(folder).appendingPathComponent(name),
-            to: target.appendingPathComponent(name))
+        for (tile, side) in zip(tiles, isVal) where side == wanted {
+          try FileIO.link(tile[keyPath: path], to: target.appendingPathComponent(tile.name))
         }
       }
       try staging.commit()
     }
     if let export = options.export {
       try writeExport(
-        to: URL(fileURLWithPath: export), names: names, isVal: isVal, hasSmooth: hasSmooth,
+        to: URL(fileURLWithPath: export), tiles: tiles, isVal: isVal, hasSmooth: hasSmooth,
         photos: photoViews, key: key)
     }
     try FileIO.createDirectory(layout.splits)
@@ -102,21 +127,19 @@ package struct SplitStage: Sendable {
   /// CartoonGan-tensorflow's dataset layout: trainB (style tiles of the train side),
   /// trainB_smooth (their twins), and from the photo set trainA and testA.
   private func writeExport(
-    to folder: URL, names: [String], isVal: [Bool], hasSmooth: Bool, photos: PhotoViews?,
+    to folder: URL, tiles: [SetTile], isVal: [Bool], hasSmooth: Bool, photos: PhotoViews?,
     key: String
   ) throws {
     guard hasSmooth else {
       throw CelError.invalidRequest("--export needs the smoothed twins: run cel-smooth first")
     }
     let staging = try StagingDirectory(for: folder, key: key)
-    let layout = DatasetLayout(dataset)
-    let style = [("trainB", layout.tiles), ("trainB_smooth", layout.smooth)]
-    for (target, source) in style {
+    let style: [(String, KeyPath<SetTile, URL>)] = [("trainB", \.tile), ("trainB_smooth", \.twin)]
+    for (target, path) in style {
       let directory = staging.url.appendingPathComponent(target)
       try FileIO.createDirectory(directory)
-      for (name, side) in zip(names, isVal) where !side {
-        try FileIO.link(
-          source.appendingPathComponent(name), to: directory.appendingPathComponent(name))
+      for (tile, side) in zip(tiles, isVal) where !side {
+        try FileIO.link(tile[keyPath: path], to: directory.appendingPathComponent(tile.name))
       }
     }
     if let photos {

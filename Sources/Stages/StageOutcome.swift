@@ -41,3 +41,22 @@ package func report(_ outcome: StageOutcome, quiet: Bool, subject: String? = nil
     FileHandle.standardError.write(Data("warning: \(subject): \(warning)\n".utf8))
   }
 }
+
+extension StageOutcome {
+  /// One outcome for a stage run on each film of a set: counts added up, warnings kept,
+  /// up to date only when every film was.
+  static func combining(_ outcomes: [StageOutcome]) -> StageOutcome {
+    guard outcomes.count != 1 else { return outcomes[0] }
+    var record = outcomes[0].record
+    var digest = Fingerprint()
+    for outcome in outcomes { digest.combine(outcome.record.inputFingerprint) }
+    record.inputFingerprint = digest.hex
+    record.counts = outcomes.reduce(into: [:]) { $0.merge($1.record.counts, uniquingKeysWith: +) }
+    record.warnings = outcomes.flatMap(\.record.warnings)
+    record.skipped = outcomes.flatMap(\.record.skipped)
+    let allCurrent = outcomes.allSatisfy {
+      if case .upToDate = $0 { true } else { false }
+    }
+    return allCurrent ? .upToDate(record) : .ran(record)
+  }
+}

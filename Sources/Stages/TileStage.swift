@@ -42,38 +42,27 @@ package struct TileStage: Sendable {
   package func run() async throws -> StageOutcome {
     let (sources, fingerprint) = try listSources()
     let layout = DatasetLayout(dataset)
-    let parameters = options.parameters
-    try FileIO.createDirectory(dataset)
-    let staging: StagingDirectory
-    switch try StageBookkeeping.start(
-      Self.name, in: dataset, parameters: parameters, inputFingerprint: fingerprint,
-      outputs: [layout.tiles, layout.tileRecords])
-    {
-    case .upToDate(let record): return .upToDate(record)
-    case .run(let folder): staging = folder
+    let (isQuiet, threads, options) = (self.isQuiet, self.threads, self.options)
+    return try await StageBookkeeping.run(
+      Self.name, in: dataset, parameters: options.parameters, inputFingerprint: fingerprint,
+      folder: layout.tiles, besides: [layout.tileRecords]
+    ) { staging in
+      Image.setLibraryThreads(1)
+      let progress = ProgressReporter("tile", total: sources.count, quiet: isQuiet)
+      let cuts = try await sources.concurrentMap(limit: threads) { source in
+        let cut = try Self.cut(source, options: options, into: staging)
+        progress.advance()
+        return cut
+      }
+      var counts: [String: Int] = ["images": sources.count, "tiles": 0, "flat": 0, "no-lines": 0]
+      for cut in cuts { counts.merge(cut.counts, uniquingKeysWith: +) }
+      let records = cuts.flatMap(\.records)
+      counts["tiles"] = records.count
+      progress.finish("\(records.count) tiles from \(sources.count) images")
+      return StageProduct(
+        counts: counts, skipped: cuts.compactMap(\.skipped),
+        files: [(layout.tileRecords, try JSONLines.encode(records))])
     }
-
-    Image.setLibraryThreads(1)
-    let progress = ProgressReporter("tile", total: sources.count, quiet: isQuiet)
-    let options = self.options
-    let cuts = try await sources.concurrentMap(limit: threads) { source in
-      let cut = try Self.cut(source, options: options, into: staging)
-      progress.advance()
-      return cut
-    }
-    var counts: [String: Int] = ["images": sources.count, "tiles": 0, "flat": 0, "no-lines": 0]
-    for cut in cuts { counts.merge(cut.counts, uniquingKeysWith: +) }
-    let records = cuts.flatMap(\.records)
-    counts["tiles"] = records.count
-    progress.finish("\(records.count) tiles from \(sources.count) images")
-
-    try staging.commit()
-    try JSONLines.write(records, to: layout.tileRecords)
-    let record = StageRecord(
-      stage: Self.name, parameters: parameters, inputFingerprint: fingerprint, counts: counts,
-      skipped: cuts.compactMap(\.skipped))
-    try DatasetManifest.record(record, in: dataset)
-    return .ran(record)
   }
 
   /// The images to cut and a fingerprint of them: the extract stage's records, or the

@@ -1,0 +1,50 @@
+import CelCore
+import Driver
+import Foundation
+import Stages
+import Synchronization
+
+/// One line per film as it finishes, numbered, while several films run at once.
+final class FilmProgress: Sendable {
+  private let total: Int
+  private let isQuiet: Bool
+  private let done = Mutex(0)
+  private let start = Date()
+
+  init(total: Int, quiet: Bool) {
+    self.total = total
+    self.isQuiet = quiet
+  }
+
+  func finished(_ film: FilmSet.Film, _ outcomes: [StageOutcome]) {
+    let number = done.withLock { count in
+      count += 1
+      return count
+    }
+    for outcome in outcomes {
+      for warning in outcome.record.warnings {
+        FileHandle.standardError.write(Data("warning: film \(film.name): \(warning)\n".utf8))
+      }
+    }
+    guard !isQuiet else { return }
+    let parts = outcomes.map { outcome -> String in
+      switch outcome {
+      case .upToDate(let record): "\(record.stage) up to date"
+      case .ran(let record) where record.stage == ExtractStage.name:
+        "\(record.counts["kept", default: 0]) frames kept of \(record.counts["decoded", default: 0])"
+      case .ran(let record) where record.stage == TileStage.name:
+        "\(record.counts["tiles", default: 0]) tiles"
+      case .ran(let record): record.stage
+      }
+    }
+    let seconds = Date().timeIntervalSince(start)
+    print(
+      "film \(film.name) [\(number)/\(total), \(String(format: "%.0f", seconds)) s]: "
+        + parts.joined(separator: ", "))
+  }
+
+  func failed(_ failure: FilmSetRunner.Failure) {
+    FileHandle.standardError.write(
+      Data("error: film \(failure.film.name) failed: \(failure.error)\n".utf8))
+  }
+}
