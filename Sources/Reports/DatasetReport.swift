@@ -14,35 +14,29 @@ package struct DatasetReport {
 
   var folder: URL { dataset.appendingPathComponent("report") }
 
+  /// The films of a set, each with its folder; empty for a dataset that is not a set.
+  private var films: [(name: String, folder: URL)] {
+    ((try? FilmSet.load(from: dataset).films) ?? []).map {
+      ($0.name, FilmSet.folder(of: $0, in: dataset))
+    }
+  }
+
+  /// The folders that hold tiles: every film's, or the dataset's own.
+  private var units: [URL] { films.isEmpty ? [dataset] : films.map(\.folder) }
+
   /// Writes the page (and `contact-sheet.png`) and returns the page's URL.
   package func write() throws -> URL {
-    let layout = DatasetLayout(dataset)
     try FileIO.createDirectory(folder.appendingPathComponent("thumbs"))
     var body = "<h1>Dataset \(HTML.escape(dataset.lastPathComponent))</h1>"
-    let manifest = try? DatasetManifest.load(from: dataset)
-    body += "<h2>Stages</h2>"
-    if let manifest, !manifest.stages.isEmpty {
-      let order = ["extract", "tile", "smooth", "split"]
-      let rows = manifest.stages.values.sorted {
-        (order.firstIndex(of: $0.stage) ?? 9) < (order.firstIndex(of: $1.stage) ?? 9)
-      }
-      .map { record in
-        [
-          record.stage,
-          record.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
-            separator: " "),
-          record.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
-            separator: ", "),
-          (record.warnings + record.skipped).joined(separator: "; "),
-        ]
-      }
-      body += HTML.table(["stage", "parameters", "counts", "warnings"], rows)
+    if !films.isEmpty { body += filmTable() }
+    body += stages()
+    if films.isEmpty {
+      body += try timeline(DatasetLayout(dataset), title: "the film")
     } else {
-      body += HTML.missing("No manifest.json: no stage has finished in this dataset.")
+      for film in films { body += try timeline(DatasetLayout(film.folder), title: film.name) }
     }
-    body += try timeline(layout)
-    body += try contactSheet(layout)
-    body += try split(layout)
+    body += try contactSheet()
+    body += try split()
     let page = folder.appendingPathComponent("index.html")
     try FileIO.writeAtomically(
       Data(HTML.page(title: "Celshade dataset \(dataset.lastPathComponent)", body: body).utf8),
@@ -50,8 +44,61 @@ package struct DatasetReport {
     return page
   }
 
-  private func timeline(_ layout: DatasetLayout) throws -> String {
-    var html = "<h2>Frames on the film's timeline</h2>"
+  /// One row per film: where it came from and what its stages came to.
+  private func filmTable() -> String {
+    let rows = ((try? FilmSet.load(from: dataset).films) ?? []).map { film -> [String] in
+      let folder = FilmSet.folder(of: film, in: dataset)
+      let stages = (try? DatasetManifest.load(from: folder).stages) ?? [:]
+      let failure = try? String(
+        contentsOf: folder.appendingPathComponent("failed.txt"), encoding: .utf8)
+      let extract = stages["extract"]?.counts ?? [:]
+      let dropped = extract.filter {
+        !["kept", "decoded", "resumed", "damaged-packets"].contains($0.key) && $0.value > 0
+      }
+      return [
+        film.name, film.file,
+        failure.map { "failed: \($0)" } ?? (stages["tile"] == nil ? "not processed" : "complete"),
+        "\(extract["kept"] ?? 0) of \(extract["decoded"] ?? 0)",
+        dropped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
+        "\(stages["tile"]?.counts["tiles"] ?? 0)",
+        stages.values.flatMap { $0.warnings + $0.skipped }.joined(separator: "; "),
+      ]
+    }
+    return "<h2>Films</h2>"
+      + HTML.table(["film", "file", "state", "frames kept", "dropped", "tiles", "warnings"], rows)
+  }
+
+  /// Every stage's parameters and counts: the set's own, then each film's.
+  private func stages() -> String {
+    let order = ["extract", "tile", "smooth", "split"]
+    var rows: [[String]] = []
+    for (name, unit) in [("", dataset)] + films.map({ ($0.name, $0.folder) }) {
+      let records = ((try? DatasetManifest.load(from: unit).stages) ?? [:]).values.sorted {
+        (order.firstIndex(of: $0.stage) ?? 9) < (order.firstIndex(of: $1.stage) ?? 9)
+      }
+      for record in records {
+        rows.append(
+          (films.isEmpty ? [] : [name.isEmpty ? "the set" : name]) + [
+            record.stage,
+            record.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+              separator: " "),
+            record.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+              separator: ", "),
+            (record.warnings + record.skipped).joined(separator: "; "),
+          ])
+      }
+    }
+    guard !rows.isEmpty else {
+      return "<h2>Stages</h2>"
+        + HTML.missing("No manifest.json: no stage has finished in this dataset.")
+    }
+    return "<h2>Stages</h2>"
+      + HTML.table(
+        (films.isEmpty ? [] : ["film"]) + ["stage", "parameters", "counts", "warnings"], rows)
+  }
+
+  private func timeline(_ layout: DatasetLayout, title: String) throws -> String {
+    var html = "<h2>Frames on the timeline of \(HTML.escape(title))</h2>"
     guard let frames = try? JSONLines.read(FrameRecord.self, from: layout.frameRecords) else {
       return html + HTML.missing("No frames.jsonl: the extract stage has not run.")
     }
@@ -80,22 +127,34 @@ package struct DatasetReport {
     return html
   }
 
-  private func contactSheet(_ layout: DatasetLayout) throws -> String {
+  /// Every tile of the dataset with the folder that holds it.
+  private func allTiles() -> [(unit: URL, tile: TileRecord)] {
+    units.flatMap { unit in
+      ((try? JSONLines.read(TileRecord.self, from: DatasetLayout(unit).tileRecords)) ?? []).map {
+        (unit, $0)
+      }
+    }
+  }
+
+  private func contactSheet() throws -> String {
     var html = "<h2>Tiles and their edge-smoothed twins</h2>"
-    guard let tiles = try? JSONLines.read(TileRecord.self, from: layout.tileRecords), !tiles.isEmpty
-    else {
+    let tiles = allTiles()
+    guard !tiles.isEmpty else {
       return html + HTML.missing("No tiles.jsonl: the tile stage has not run.")
     }
     var generator = SeededGenerator(seed: 0)
     let chosen = Array(tiles.shuffled(using: &generator).prefix(sheetSize))
-    let hasSmooth = FileManager.default.fileExists(atPath: layout.smooth.path)
+    let hasSmooth = chosen.allSatisfy {
+      FileManager.default.fileExists(atPath: DatasetLayout($0.unit).smooth.path)
+    }
     if !hasSmooth {
       html += HTML.missing("No smooth/: the smooth stage has not run; tiles alone are shown.")
     }
     var pairs: [PixelBuffer] = []
     html += "<div class=\"sheet\">"
-    for tile in chosen {
+    for (unit, tile) in chosen {
       let name = (tile.file as NSString).lastPathComponent
+      let layout = DatasetLayout(unit)
       var figure = "<figure><div class=\"pair\">"
       for (kind, source) in [("tile", layout.tiles), ("smooth", layout.smooth)]
       where kind == "tile" || hasSmooth {
@@ -144,14 +203,15 @@ package struct DatasetReport {
     try Image(sheet).write(to: folder.appendingPathComponent("contact-sheet.png"))
   }
 
-  private func split(_ layout: DatasetLayout) throws -> String {
+  private func split() throws -> String {
+    let layout = DatasetLayout(dataset)
     var html = "<h2>Train and val, per shot</h2>"
     let read = { (name: String) in
       (try? String(contentsOf: layout.splits.appendingPathComponent(name), encoding: .utf8))
         .map { Set($0.split(separator: "\n").map(String.init)) }
     }
-    guard let val = read("val.txt"), let train = read("train.txt"),
-      let tiles = try? JSONLines.read(TileRecord.self, from: layout.tileRecords)
+    let tiles = allTiles().map(\.tile)
+    guard let val = read("val.txt"), let train = read("train.txt"), !tiles.isEmpty
     else { return html + HTML.missing("No splits/: the split stage has not run.") }
     let groups = Dictionary(grouping: tiles) { $0.group }
     let keys = groups.keys.sorted()

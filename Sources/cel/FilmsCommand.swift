@@ -16,10 +16,17 @@ struct FilmsCommand: AsyncParsableCommand {
     @Argument(help: "The set's folder.")
     var set: String
 
+    @Flag(help: "Print only the number of films.")
+    var count = false
+
     func run() throws {
       let dataset = URL(fileURLWithPath: set)
       try CelError.requireDirectory(dataset.path)
       let films = try FilmSet.load(from: dataset).films
+      if count {
+        print(films.count)
+        return
+      }
       print("\(dataset.path): \(films.count) films")
       for (index, film) in films.enumerated() {
         print("\(index)\t\(film.name)\t\(FilmSetCommands.status(of: film, in: dataset))\t\(film.file)")

@@ -23,15 +23,18 @@ import Testing
     ]
     let first = try Executable(name: "cel").run(arguments)
     #expect(first.status == 0, "\(first.errors)")
+    // The film's stages are recorded in its folder, the set's in the set's.
+    let film = dataset.appendingPathComponent("films/sample")
     let manifest = try String(
-      contentsOf: dataset.appendingPathComponent("manifest.json"), encoding: .utf8)
+      contentsOf: film.appendingPathComponent("manifest.json"), encoding: .utf8)
     #expect(try matchesSnapshot(manifest, named: "sample-manifest.json"), "\(manifest)")
-    let records = try JSONLines.read(
-      FrameRecord.self, from: dataset.appendingPathComponent("frames.jsonl"))
+    let records = try JSONLines.read(FrameRecord.self, from: DatasetLayout(film).frameRecords)
     #expect(records.count == 10)
+    #expect(try DatasetManifest.load(from: dataset).stages.keys.sorted() == ["split"])
 
     let second = try Executable(name: "cel").run(arguments)
-    #expect(second.output.contains("extract: up to date"))
+    #expect(second.output.contains("film sample [1/1"))
+    #expect(second.output.contains("extract up to date, tile up to date"))
   }
 
   @Test func badInputExitsNonZeroWithOneLine() throws {

@@ -19,19 +19,22 @@ import Testing
 
   @Test func megamindBecomesATrainingSetAndResmoothingRedoesOnlyTheTwins() throws {
     let dataset = try makeTemporaryDirectory().appendingPathComponent("megamind")
-    let layout = DatasetLayout(dataset)
+    let film = dataset.appendingPathComponent("films/Megamind")
+    let layout = DatasetLayout(film)
+    let views = DatasetLayout(dataset)
     _ = try run("Pipelines/film-to-dataset.yaml", dataset: dataset)
-    let manifest = try DatasetManifest.load(from: dataset)
-    #expect(manifest.stages.keys.sorted() == ["extract", "smooth", "split", "tile"])
+    let manifest = try DatasetManifest.load(from: film)
+    #expect(manifest.stages.keys.sorted() == ["extract", "smooth", "tile"])
+    #expect(try DatasetManifest.load(from: dataset).stages["split"] != nil)
     let tiles = try JSONLines.read(TileRecord.self, from: layout.tileRecords)
     #expect(tiles.count >= 6)
     let smoothNames = try FileManager.default.contentsOfDirectory(atPath: layout.smooth.path)
       .sorted()
     #expect(smoothNames == tiles.map { ($0.file as NSString).lastPathComponent }.sorted())
     let train = try FileManager.default.contentsOfDirectory(
-      atPath: layout.train.appendingPathComponent("tiles").path)
+      atPath: views.train.appendingPathComponent("tiles").path)
     let val = try FileManager.default.contentsOfDirectory(
-      atPath: layout.val.appendingPathComponent("tiles").path)
+      atPath: views.val.appendingPathComponent("tiles").path)
     #expect(train.count + val.count == tiles.count)
     let frameMtime =
       try FileManager.default.attributesOfItem(atPath: layout.frames.path)[.modificationDate]
@@ -40,7 +43,7 @@ import Testing
     let oldTwin = try Data(contentsOf: layout.smooth.appendingPathComponent(smoothNames[0]))
 
     _ = try run("Pipelines/resmooth.yaml", dataset: dataset)
-    let after = try DatasetManifest.load(from: dataset)
+    let after = try DatasetManifest.load(from: film)
     #expect(after.stages["extract"] == manifest.stages["extract"])
     #expect(after.stages["tile"] == manifest.stages["tile"])
     #expect(after.stages["smooth"]?.parameters["canny"] == "80.0,160.0")
@@ -51,7 +54,7 @@ import Testing
     let newTwin = try Data(contentsOf: layout.smooth.appendingPathComponent(smoothNames[0]))
     #expect(newTwin != oldTwin)
     // The views follow the new twins.
-    let side = train.contains(smoothNames[0]) ? layout.train : layout.val
+    let side = train.contains(smoothNames[0]) ? views.train : views.val
     #expect(
       try inode(side.appendingPathComponent("smooth/\(smoothNames[0])"))
         == inode(layout.smooth.appendingPathComponent(smoothNames[0])))
