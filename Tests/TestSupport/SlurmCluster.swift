@@ -9,7 +9,10 @@ import Foundation
 package final class SlurmCluster {
   package let folder: URL
   package var configuration: URL { folder.appendingPathComponent("slurm.conf") }
-  private var isRunning = false
+  /// The daemons, run in the foreground as this process's children and stopped by it.
+  /// They are spawned directly: Foundation's `Process` reaps its children in one blocking
+  /// loop, so a long-running one would keep every later `waitUntilExit` from returning.
+  private var daemons: [pid_t] = []
 
   package enum Problem: Error, CustomStringConvertible {
     case failed(String)
@@ -32,16 +35,17 @@ package final class SlurmCluster {
     try Data((0..<1024).map { _ in UInt8.random(in: 0...255, using: &generator) }).write(to: key)
     try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: key.path)
     let path = folder.path
-    try Self.run(
+    try start(
       "/usr/sbin/munged",
       [
-        "--force", "--key-file=\(key.path)", "--socket=\(path)/munge.sock",
+        "--foreground", "--force", "--key-file=\(key.path)", "--socket=\(path)/munge.sock",
         "--pid-file=\(path)/munged.pid", "--log-file=\(path)/munged.log",
         "--seed-file=\(path)/munge.seed",
       ])
     let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
     let user = String(cString: getpwuid(getuid()).pointee.pw_name)
     let port = Int.random(in: 20_000..<40_000)
+    let memory = ProcessInfo.processInfo.physicalMemory >> 20
     let settings = """
       ClusterName=celtest
       SlurmctldHost=\(host)
@@ -67,15 +71,16 @@ package final class SlurmCluster {
       JobAcctGatherType=jobacct_gather/none
       AccountingStorageType=accounting_storage/none
       JobCompType=jobcomp/none
-      NodeName=\(host) CPUs=\(cpus) State=UNKNOWN
+      NodeName=\(host) CPUs=\(cpus) RealMemory=\(memory) State=UNKNOWN
       PartitionName=test Nodes=\(host) Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
 
       """
     try Data(settings.utf8).write(to: configuration)
-    isRunning = true
-    // Daemons are started without pipes: they fork, and a pipe would stay open behind them.
-    try Self.run("/usr/sbin/slurmctld", ["-i", "-f", configuration.path])
-    try Self.run("/usr/sbin/slurmd", ["-f", configuration.path])
+    for _ in 0..<500 where !FileManager.default.fileExists(atPath: "\(path)/munge.sock") {
+      usleep(20_000)
+    }
+    try start("/usr/sbin/slurmctld", ["-D", "-i", "-f", configuration.path])
+    try start("/usr/sbin/slurmd", ["-D", "-f", configuration.path])
     let deadline = Date().addingTimeInterval(30)
     while Date() < deadline {
       if (try? output("sinfo", ["-h", "-o", "%t"]))?.contains("idle") == true { return }
@@ -126,29 +131,34 @@ package final class SlurmCluster {
 
   /// Shuts the daemons down.
   package func stop() {
-    guard isRunning else { return }
-    isRunning = false
-    _ = try? output("scontrol", ["shutdown"])
-    Thread.sleep(forTimeInterval: 0.5)
-    for name in ["slurmd.pid", "slurmctld.pid", "munged.pid"] {
-      if let text = try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8),
-        let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
-      {
-        kill(pid, SIGTERM)
-      }
+    for pid in daemons { kill(pid, SIGTERM) }
+    var status: Int32 = 0
+    for _ in 0..<100 where daemons.contains(where: { waitpid($0, &status, WNOHANG) == 0 }) {
+      usleep(20_000)
     }
+    // A daemon still there after two seconds is killed.
+    for pid in daemons where waitpid(pid, &status, WNOHANG) == 0 {
+      kill(pid, SIGKILL)
+      waitpid(pid, &status, 0)
+    }
+    daemons = []
+    try? FileManager.default.removeItem(at: folder)
   }
 
   deinit { stop() }
 
-  private static func run(_ command: String, _ arguments: [String]) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: command)
-    process.arguments = arguments
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw Problem.failed("\(command) exited with \(process.terminationStatus)")
-    }
+  private func start(_ command: String, _ arguments: [String]) throws {
+    let argv = ([command] + arguments).map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { (argv + envp).forEach { free($0) } }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    var pid: pid_t = 0
+    let status = posix_spawn(&pid, command, &actions, nil, argv, envp)
+    guard status == 0 else { throw Problem.failed("cannot start \(command): error \(status)") }
+    daemons.append(pid)
   }
 }
