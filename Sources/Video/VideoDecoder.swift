@@ -16,13 +16,13 @@ package final class VideoDecoder {
   private var codec: UnsafeMutablePointer<AVCodecContext>?
   private var packet: UnsafeMutablePointer<AVPacket>?
   private let stream: UnsafeMutablePointer<AVStream>
-  private let isKeyframesOnly: Bool
   private var isDraining = false
 
   /// Opens `url` and prepares the decoder of its default video stream, or of `streamIndex`.
   /// - Parameters:
-  ///   - keyframesOnly: hand only key packets to the decoder and let it skip the rest
-  ///     (`AVDISCARD_NONKEY`), so a film costs its key frames, not all its frames.
+  ///   - keyframesOnly: let the decoder skip all but key frames (`AVDISCARD_NONKEY`), so a
+  ///     film costs its key frames, not all its frames. The other packets still reach
+  ///     the decoder, which reads their headers: damage there is counted as in a full decode.
   ///   - threads: decoder threads; 0 lets FFmpeg choose.
   /// - Throws: `CelError` when the file has no video, `FFmpegError` when FFmpeg cannot read it.
   package init(url: URL, streamIndex: Int? = nil, keyframesOnly: Bool = false, threads: Int = 0)
@@ -69,7 +69,6 @@ package final class VideoDecoder {
       throw CelError.invalidInput(path, reason: "has no video stream")
     }
     stream = chosen
-    isKeyframesOnly = keyframesOnly
 
     let codecID = chosen.pointee.codecpar.pointee.codec_id
     guard let decoder = avcodec_find_decoder(codecID), let context = avcodec_alloc_context3(decoder)
@@ -125,7 +124,14 @@ package final class VideoDecoder {
     let frame = try DecodedFrame(timeBase: stream.pointee.time_base)
     while true {
       let received = frame.withUnsafeFrame { avcodec_receive_frame(codec, $0) }
-      if received >= 0 { return frame }
+      if received >= 0 {
+        // A frame the decoder rebuilt around damage (concealed) counts as damage too.
+        let concealed = frame.withUnsafeFrame {
+          $0.pointee.decode_error_flags != 0 || $0.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0
+        }
+        if concealed { damagedPackets += 1 }
+        return frame
+      }
       if received == cffmpeg_error_eof() { return nil }
       if received != cffmpeg_error_again() {
         damagedPackets += 1  // a frame the decoder could not rebuild; carry on
@@ -149,7 +155,6 @@ package final class VideoDecoder {
       }
       defer { av_packet_unref(packet) }
       guard let packet, packet.pointee.stream_index == stream.pointee.index else { continue }
-      if isKeyframesOnly && packet.pointee.flags & AV_PKT_FLAG_KEY == 0 { continue }
       let sent = avcodec_send_packet(codec, packet)
       if sent < 0 && sent != cffmpeg_error_again() { damagedPackets += 1 }
       return

@@ -47,8 +47,9 @@ import Testing
 
   @Test func aDatasetWithoutItsManifestSaysSoAndShowsTheRest() throws {
     let dataset = try sampleDataset()
-    try FileManager.default.removeItem(at: dataset.appendingPathComponent("manifest.json"))
-    try FileManager.default.removeItem(at: dataset.appendingPathComponent("smooth"))
+    for path in ["manifest.json", "films/sample/manifest.json", "films/sample/smooth"] {
+      try FileManager.default.removeItem(at: dataset.appendingPathComponent(path))
+    }
     #expect(try cel.run(["report", dataset.path]).status == 0)
     let loaded = try Browser.load(dataset.appendingPathComponent("report/index.html"))
     #expect(loaded.dom.contains("No manifest.json"))

@@ -45,5 +45,12 @@ import Video
     while try decoder.nextFrame() != nil { decoded += 1 }
     #expect(decoder.damagedPackets > 0)
     #expect(decoded > 30)
+
+    // Decoding key frames alone still sees the damage in the packets between them.
+    let keyframes = try VideoDecoder(url: url, keyframesOnly: true)
+    var keys = 0
+    while try keyframes.nextFrame() != nil { keys += 1 }
+    #expect(keyframes.damagedPackets > 0)
+    #expect(keys >= 5)
   }
 }
