@@ -43,15 +43,13 @@ let package = Package(
   targets: [
     // System libraries and bridges.
     .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat"),
-    // OpenCV's headers are C++, seen only by this bridge. It links the three libraries it
-    // uses: opencv4's pkg-config list would load some 300 libraries at every start.
+    // OpenCV's headers are C++, seen only by this bridge. It links the two libraries it
+    // calls at every start (opencv4's pkg-config list would load some 300), and opens
+    // imgcodecs, which brings GDAL, only when an image file is read or written.
     .target(
       name: "CImageBridge",
       cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-O2"])],
-      linkerSettings: [
-        .linkedLibrary("opencv_imgcodecs"), .linkedLibrary("opencv_imgproc"),
-        .linkedLibrary("opencv_core"),
-      ]),
+      linkerSettings: [.linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_core")]),
 
     .target(
       name: "CTorchBridge",

@@ -1,9 +1,14 @@
 #include "CImageBridge.h"
 
+// OpenCV 4.6 (Debian 12): the shared-library version of libopencv_imgcodecs.
+#define CVB_OPENCV_SOVERSION "406"
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/core/utils/logger.hpp>
+
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -59,13 +64,46 @@ extern "C" cvb_status cvb_image_from_pixels(const uint8_t *pixels, int width, in
   });
 }
 
+// libopencv_imgcodecs brings GDAL and some 140 libraries with it, whose loading takes a
+// quarter of a second at every start. It is opened on the first file read or write, so a
+// command that never reads image files (cel-extract) does not pay for it.
+namespace {
+struct Codecs {
+  cv::Mat (*read)(const cv::String &, int) = nullptr;
+  bool (*write)(const cv::String &, cv::InputArray, const std::vector<int> &) = nullptr;
+  std::string problem;
+};
+
+const Codecs &codecs() {
+  static const Codecs loaded = [] {
+    Codecs codecs;
+    const char *library = "libopencv_imgcodecs.so." CVB_OPENCV_SOVERSION;
+    void *handle = dlopen(library, RTLD_NOW | RTLD_GLOBAL);
+    if (!handle) {
+      codecs.problem = std::string("cannot load ") + library + ": " + dlerror();
+      return codecs;
+    }
+    codecs.read = reinterpret_cast<decltype(codecs.read)>(
+        dlsym(handle, "_ZN2cv6imreadERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEEi"));
+    codecs.write = reinterpret_cast<decltype(codecs.write)>(dlsym(
+        handle, "_ZN2cv7imwriteERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEERKNS_"
+                "11_InputArrayERKSt6vectorIiSaIiEE"));
+    if (!codecs.read || !codecs.write)
+      codecs.problem = std::string(library) + " lacks cv::imread or cv::imwrite";
+    return codecs;
+  }();
+  if (!loaded.problem.empty()) throw std::runtime_error(loaded.problem);
+  return loaded;
+}
+}  // namespace
+
 extern "C" cvb_status cvb_image_read(const char *path, cvb_image **out) {
   // OpenCV would print its own warning for every unreadable file; the caller reports it.
   static const bool quiet =
       (cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR), true);
   (void)quiet;
   return guarded([&] {
-    cv::Mat mat = cv::imread(path, cv::IMREAD_UNCHANGED);
+    cv::Mat mat = codecs().read(path, cv::IMREAD_UNCHANGED);
     if (mat.empty()) return fail(CVB_ERR_IO, "not an image OpenCV can decode");
     return hand_out(std::move(mat), out);
   });
@@ -75,7 +113,7 @@ extern "C" cvb_status cvb_image_write(const cvb_image *image, const char *path, 
                                       int param_count) {
   return guarded([&] {
     std::vector<int> list(params, params + std::max(param_count, 0));
-    if (!cv::imwrite(path, image->mat, list)) return fail(CVB_ERR_IO, "cannot encode image");
+    if (!codecs().write(path, image->mat, list)) return fail(CVB_ERR_IO, "cannot encode image");
     return CVB_OK;
   });
 }

@@ -1,5 +1,6 @@
 import CelCore
 import Foundation
+import Synchronization
 import Imaging
 import Video
 
@@ -12,37 +13,56 @@ enum LetterboxProbe {
   static let sampleCount = 12
 
   /// The picture area in square-pixel coordinates, or the full frame when there are no bars.
+  ///
+  /// The samples are shared between two decoders on two threads, and read as grey, the
+  /// decoder's luma plane: on a short film this probe is a good part of the whole run.
   static func pictureArea(
     of url: URL, stream: Int?, info: StreamInfo, from start: Double, to end: Double?
   ) throws -> PixelRect {
     let size = info.squarePixelSize
     let full = PixelRect(x: 0, y: 0, width: size.width, height: size.height)
+    let last = end ?? info.duration
+    let times: [Double?] =
+      if let last, last > start {
+        (0..<sampleCount).map { start + (Double($0) + 0.5) / Double(sampleCount) * (last - start) }
+      } else {
+        []  // no duration: the first key frames
+      }
+    let parts = times.isEmpty ? 1 : 2
+    let areas = Mutex<[PixelRect]>([])
+    let failure = Mutex<(any Error)?>(nil)
+    DispatchQueue.concurrentPerform(iterations: parts) { part in
+      do {
+        let found = try sample(
+          url, stream: stream, size: size,
+          times: times.isEmpty ? nil : Array(times[part * times.count / parts..<(part + 1) * times.count / parts]))
+        areas.withLock { $0 += found }
+      } catch {
+        failure.withLock { $0 = error }
+      }
+    }
+    if let error = failure.withLock({ $0 }) { throw error }
+    return LetterboxDetector.union(of: areas.withLock { $0 }) ?? full
+  }
+
+  /// The picture areas found in the key frames at `times`, or in the first key frames.
+  private static func sample(
+    _ url: URL, stream: Int?, size: (width: Int, height: Int), times: [Double?]?
+  ) throws -> [PixelRect] {
     let decoder = try VideoDecoder(url: url, streamIndex: stream, keyframesOnly: true, threads: 1)
     let converter = FrameConverter()
     let detector = LetterboxDetector()
-    let last = end ?? info.duration
     var areas: [PixelRect] = []
-
-    func sample(_ frame: DecodedFrame) throws {
-      let image = try Image(converter.convert(frame, width: size.width, height: size.height))
-      let maxima = try image.greyMaxima()
+    for time in times ?? Array(repeating: nil, count: sampleCount) {
+      if let time { try? decoder.seek(to: time) }
+      guard let frame = try decoder.nextFrame() else { break }
+      let grey = try Image(
+        converter.convert(frame, width: size.width, height: size.height, channels: 1))
+      let maxima = try grey.greyMaxima()
       if let area = detector.content(rowMaxima: maxima.rows, columnMaxima: maxima.columns) {
         areas.append(area)
       }
     }
-
-    if let last, last > start {
-      for index in 0..<sampleCount {
-        let time = start + (Double(index) + 0.5) / Double(sampleCount) * (last - start)
-        try? decoder.seek(to: time)
-        if let frame = try decoder.nextFrame() { try sample(frame) }
-      }
-    } else {
-      for _ in 0..<sampleCount {
-        guard let frame = try decoder.nextFrame() else { break }
-        try sample(frame)
-      }
-    }
-    return LetterboxDetector.union(of: areas) ?? full
+    return areas
   }
 }
