@@ -25,7 +25,8 @@ package struct FilmInputs: Sendable, Equatable {
           .filter { FileIO.isFolder($0.path) == false }
         guard !videos.isEmpty else {
           throw CelError.invalidInput(
-            input, reason: "holds no video files (\(names.count) other entries; looked for "
+            input,
+            reason: "holds no video files (\(names.count) other entries; looked for "
               + FilmSet.videoExtensions.sorted().joined(separator: ", ") + ")")
         }
         resolved.ignored += names.count - videos.count
@@ -43,10 +44,12 @@ package struct FilmInputs: Sendable, Equatable {
       for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false)
         .enumerated()
       {
-        let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+        let line =
+          raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
           .first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         guard !line.isEmpty else { continue }
-        let url = line.hasPrefix("/") ? URL(fileURLWithPath: line) : base.appendingPathComponent(line)
+        let url =
+          line.hasPrefix("/") ? URL(fileURLWithPath: line) : base.appendingPathComponent(line)
         guard FileIO.isFolder(url.path) == false else {
           throw CelError.invalidInput(
             "\(list):\(number + 1)", reason: "\(line): no such film (a video file is expected)")

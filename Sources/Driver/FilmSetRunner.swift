@@ -110,12 +110,13 @@ package struct FilmSetRunner: Sendable {
     return outcomes
   }
 
-  /// The films of the set whose per-film steps have not finished: no tiles yet, or a
-  /// failure noted.
-  package static func unfinished(_ films: [FilmSet.Film], in dataset: URL) -> [FilmSet.Film] {
+  /// The films of the set whose per-film steps have not finished: a stage unrecorded in
+  /// the film's manifest, or a failure noted.
+  package func unfinished(_ films: [FilmSet.Film]) -> [FilmSet.Film] {
     films.filter { film in
       let folder = FilmSet.folder(of: film, in: dataset)
-      return !FileManager.default.fileExists(atPath: DatasetLayout(folder).tileRecords.path)
+      let recorded = (try? DatasetManifest.load(from: folder).stages.keys).map(Set.init) ?? []
+      return filmSteps.contains { !recorded.contains($0.stage.rawValue) }
         || FileManager.default.fileExists(atPath: folder.appendingPathComponent("failed.txt").path)
     }
   }

@@ -223,7 +223,8 @@ private struct ExtractionRun {
 
     let turned = info.quarterTurns % 2 == 1
     let milliseconds = Int((candidate.time * 1000).rounded())
-    let name = "\(stage.frameStem)-\(String(format: "%09d", milliseconds)).\(stage.options.format.rawValue)"
+    let name =
+      "\(stage.frameStem)-\(String(format: "%09d", milliseconds)).\(stage.options.format.rawValue)"
     records.append(
       FrameRecord(
         file: "frames/\(name)", source: stage.sourceName,

@@ -1,7 +1,7 @@
 import CelCore
 import Foundation
-import Synchronization
 import Imaging
+import Synchronization
 import Video
 
 /// Finds a film's black bars once, before extraction, from key frames spread over it.
@@ -35,7 +35,8 @@ enum LetterboxProbe {
       do {
         let found = try sample(
           url, stream: stream, size: size,
-          times: times.isEmpty ? nil : Array(times[part * times.count / parts..<(part + 1) * times.count / parts]))
+          times: times.isEmpty
+            ? nil : Array(times[part * times.count / parts..<(part + 1) * times.count / parts]))
         areas.withLock { $0 += found }
       } catch {
         failure.withLock { $0 = error }

@@ -29,7 +29,8 @@ struct FilmsCommand: AsyncParsableCommand {
       }
       print("\(dataset.path): \(films.count) films")
       for (index, film) in films.enumerated() {
-        print("\(index)\t\(film.name)\t\(FilmSetCommands.status(of: film, in: dataset))\t\(film.file)")
+        print(
+          "\(index)\t\(film.name)\t\(FilmSetCommands.status(of: film, in: dataset))\t\(film.file)")
       }
     }
   }
@@ -55,9 +56,13 @@ struct FilmsCommand: AsyncParsableCommand {
       let dataset = URL(fileURLWithPath: set)
       try FilmSetCommands.requireSetOrNew(dataset)
       let resolved = try FilmInputs.resolve(inputs: input, lists: inputs)
-      guard !resolved.files.isEmpty else { throw ValidationError("give --input FILM or --inputs LIST") }
+      guard !resolved.files.isEmpty else {
+        throw ValidationError("give --input FILM or --inputs LIST")
+      }
       let films = try FilmSetCommands.add(resolved, to: dataset, quiet: false).films
-      print("\(dataset.path): \(films.count) films; a job array over them: --array=0-\(films.count - 1)")
+      print(
+        "\(dataset.path): \(films.count) films; a job array over them: --array=0-\(films.count - 1)"
+      )
     }
   }
 
@@ -80,7 +85,8 @@ struct FilmsCommand: AsyncParsableCommand {
       try films.save(in: dataset)
       for film in removed {
         let folder = FilmSet.folder(of: film, in: dataset)
-        let aside = folder.deletingLastPathComponent().appendingPathComponent(".\(film.name).removed")
+        let aside = folder.deletingLastPathComponent().appendingPathComponent(
+          ".\(film.name).removed")
         try? FileManager.default.removeItem(at: aside)
         if FileManager.default.fileExists(atPath: folder.path) {
           try FileIO.replace(aside, with: folder)
@@ -91,7 +97,9 @@ struct FilmsCommand: AsyncParsableCommand {
       if !films.films.isEmpty, let outcome = try await SplitStage.refresh(in: dataset) {
         report(outcome, quiet: false)
       }
-      print("\(dataset.path): \(films.films.count) films: " + films.films.map(\.name).joined(separator: ", "))
+      print(
+        "\(dataset.path): \(films.films.count) films: "
+          + films.films.map(\.name).joined(separator: ", "))
     }
   }
 }
@@ -107,7 +115,9 @@ enum FilmSetCommands {
     else { return }
     throw CelError.invalidInput(
       dataset.path,
-      reason: "holds a dataset that is not a set of films (made by the stages alone or from photos): give a new --output folder")
+      reason:
+        "holds a dataset that is not a set of films (made by the stages alone or from photos): give a new --output folder"
+    )
   }
 
   /// Adds the files to the set's list of films, saying for each what it came to.

@@ -57,7 +57,9 @@ struct RunCommand: AsyncParsableCommand {
 
   func validate() throws {
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-    if film != nil && combine { throw ValidationError("--film and --combine are two parts: give one") }
+    if film != nil && combine {
+      throw ValidationError("--film and --combine are two parts: give one")
+    }
   }
 
   func run() async throws {
@@ -91,7 +93,8 @@ struct RunCommand: AsyncParsableCommand {
     if let film {
       guard let chosen = set.film(named: film) else {
         throw CelError.invalidRequest(
-          "\(dataset.path): holds no film named '\(film)' nor numbered so (0-\(set.films.count - 1))")
+          "\(dataset.path): holds no film named '\(film)' nor numbered so (0-\(set.films.count - 1))"
+        )
       }
       films = [chosen]
     } else {
@@ -102,13 +105,18 @@ struct RunCommand: AsyncParsableCommand {
       jobs: jobs ?? FilmSetRunner.defaultJobs(films: films.count))
     runner.isQuiet = quiet || films.count > 1
     let progress = FilmProgress(total: films.count, quiet: quiet)
-    var failures = films.isEmpty ? [] : try await runner.runFilms(films) { film, outcomes in
-      progress.finished(film, outcomes)
-    }
+    var failures =
+      films.isEmpty
+      ? []
+      : try await runner.runFilms(films) { film, outcomes in
+        progress.finished(film, outcomes)
+      }
     for failure in failures { progress.failed(failure) }
     if film == nil {
-      if !quiet { print("set: \(set.films.count) films: " + set.films.map(\.name).joined(separator: ", ")) }
-      let unfinished = FilmSetRunner.unfinished(set.films, in: dataset)
+      if !quiet {
+        print("set: \(set.films.count) films: " + set.films.map(\.name).joined(separator: ", "))
+      }
+      let unfinished = runner.unfinished(set.films)
         .filter { film in !failures.contains { $0.film == film } }
       for film in unfinished {
         failures.append(

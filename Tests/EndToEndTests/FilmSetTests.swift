@@ -26,11 +26,14 @@ import Testing
   }
 
   func run(_ inputs: [String], set: URL, extra: [String] = []) throws -> Executable.Result {
-    try cel(["run", Self.pipeline] + inputs.flatMap { ["--input", $0] } + ["--output", set.path] + extra)
+    try cel(
+      ["run", Self.pipeline] + inputs.flatMap { ["--input", $0] } + ["--output", set.path] + extra)
   }
 
   /// Every regular file under `folder` by relative path, with its bytes.
-  static func contents(of folder: URL, excluding excluded: Set<String> = []) throws -> [String: Data] {
+  static func contents(of folder: URL, excluding excluded: Set<String> = []) throws -> [String:
+    Data]
+  {
     var files: [String: Data] = [:]
     let enumerator = FileManager.default.enumerator(atPath: folder.path)
     while let path = enumerator?.nextObject() as? String {
@@ -49,23 +52,29 @@ import Testing
     let first = try run([films[0].path], set: set)
     #expect(first.status == 0, "\(first.errors)")
     let before = try Self.contents(of: set.appendingPathComponent("films/ep01"))
-    let trainBefore = try String(contentsOf: set.appendingPathComponent("splits/train.txt"), encoding: .utf8)
+    let trainBefore = try String(
+      contentsOf: set.appendingPathComponent("splits/train.txt"), encoding: .utf8)
 
     // Another film alone adds it; the first film's files and split side stay as they were.
     let second = try run([films[1].path], set: set)
     #expect(second.status == 0, "\(second.errors)")
     #expect(second.output.contains("set: 2 films: ep01, ep02"))
     #expect(try Self.contents(of: set.appendingPathComponent("films/ep01")) == before)
-    let trainAfter = try String(contentsOf: set.appendingPathComponent("splits/train.txt"), encoding: .utf8)
-    let ep01Train = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("ep01-") } }
+    let trainAfter = try String(
+      contentsOf: set.appendingPathComponent("splits/train.txt"), encoding: .utf8)
+    let ep01Train = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("ep01-") }
+    }
     #expect(ep01Train(trainAfter) == ep01Train(trainBefore))
     #expect(trainAfter.contains("ep02-"))
 
     // The same command again does nothing, film by film.
     let again = try run([films[1].path], set: set)
     #expect(again.status == 0)
-    #expect(again.output.contains("film ep01 [") && again.output.contains("extract up to date, tile up to date"))
-    #expect(again.output.contains("smooth: up to date") && again.output.contains("split: up to date"))
+    #expect(
+      again.output.contains("film ep01 [")
+        && again.output.contains("extract up to date, tile up to date"))
+    #expect(
+      again.output.contains("smooth: up to date") && again.output.contains("split: up to date"))
 
     // The same content under another path is the same film; another content under the
     // same name is another film.
@@ -86,8 +95,11 @@ import Testing
     #expect(removed.status == 0, "\(removed.errors)")
     #expect(try FilmSet.load(from: set).films.map(\.name) == ["ep01", set3.films[2].name])
     #expect(!FileManager.default.fileExists(atPath: set.appendingPathComponent("films/ep02").path))
-    let views = try FileManager.default.contentsOfDirectory(atPath: set.appendingPathComponent("train/tiles").path)
-      + FileManager.default.contentsOfDirectory(atPath: set.appendingPathComponent("val/tiles").path)
+    let views =
+      try FileManager.default.contentsOfDirectory(
+        atPath: set.appendingPathComponent("train/tiles").path)
+      + FileManager.default.contentsOfDirectory(
+        atPath: set.appendingPathComponent("val/tiles").path)
     #expect(!views.isEmpty && !views.contains { $0.hasPrefix("ep02-") })
     let unknown = try cel(["films", "remove", set.path, "ep09"])
     #expect(unknown.status != 0 && unknown.errors.contains("holds no film named 'ep09'"))
@@ -95,7 +107,8 @@ import Testing
     // The report shows every film.
     let report = try cel(["report", set.path])
     #expect(report.status == 0, "\(report.errors)")
-    let page = try String(contentsOf: set.appendingPathComponent("report/index.html"), encoding: .utf8)
+    let page = try String(
+      contentsOf: set.appendingPathComponent("report/index.html"), encoding: .utf8)
     for film in try FilmSet.load(from: set).films { #expect(page.contains(film.name)) }
   }
 
@@ -117,7 +130,9 @@ import Testing
     try Data("# the season\nfilms/a.mp4\n\nfilms/missing.mkv  # gone\n".utf8).write(to: list)
     let missing = try cel(["films", "add", set.path, "--inputs", list.path])
     #expect(missing.status != 0)
-    #expect(missing.errors == "Error: \(list.path):4: films/missing.mkv: no such film (a video file is expected)\n")
+    #expect(
+      missing.errors
+        == "Error: \(list.path):4: films/missing.mkv: no such film (a video file is expected)\n")
 
     let twice = try cel(["films", "add", set.path, "--input", made[0].path, "--input", films.path])
     #expect(twice.status != 0)
@@ -172,11 +187,14 @@ import Testing
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
     #expect(finished.count >= 5)
-    #expect(!FileManager.default.fileExists(atPath: set.appendingPathComponent("films/long/frames").path))
+    #expect(
+      !FileManager.default.fileExists(atPath: set.appendingPathComponent("films/long/frames").path))
 
     let rerun = try run([], set: set)
     #expect(rerun.status == 0, "\(rerun.errors)")
-    #expect(rerun.output.contains("film short [") && rerun.output.contains("extract up to date, tile up to date"))
+    #expect(
+      rerun.output.contains("film short [")
+        && rerun.output.contains("extract up to date, tile up to date"))
     #expect(try Self.contents(of: set.appendingPathComponent("films/short")) == shortFiles)
     let records = try DatasetManifest.load(from: set.appendingPathComponent("films/long"))
     let counts = try #require(records.stages["extract"]?.counts)
@@ -197,7 +215,8 @@ import Testing
     let cluster = try SlurmCluster()
     defer { cluster.stop() }
     let onCluster = folder.appendingPathComponent("cluster")
-    let path = Executable.productsFolder.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")
+    let path =
+      Executable.productsFolder.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")
     let submitted = try cluster.output(
       Executable.packageRoot.appendingPathComponent("Scripts/slurm/submit-films").path,
       [Self.pipeline, onCluster.path] + films.map(\.path), environment: ["PATH": path])

@@ -22,7 +22,8 @@ import Video
     stage.isQuiet = true
     let outcome = try await stage.run()
     return (
-      try JSONLines.read(FrameRecord.self, from: DatasetLayout(stage.dataset).frameRecords), outcome.record.counts,
+      try JSONLines.read(FrameRecord.self, from: DatasetLayout(stage.dataset).frameRecords),
+      outcome.record.counts,
       stage.dataset
     )
   }
@@ -148,7 +149,9 @@ import Video
       Issue.record("changed format skipped")
       return
     }
-    let names = try FileManager.default.contentsOfDirectory(atPath: DatasetLayout(stage.dataset).frames.path).sorted()
+    let names = try FileManager.default.contentsOfDirectory(
+      atPath: DatasetLayout(stage.dataset).frames.path
+    ).sorted()
     #expect(names == ["film-000000000.jpg", "film-000001000.jpg", "film-000002000.jpg"])
   }
 }

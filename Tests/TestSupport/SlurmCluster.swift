@@ -42,7 +42,8 @@ package final class SlurmCluster {
         "--pid-file=\(path)/munged.pid", "--log-file=\(path)/munged.log",
         "--seed-file=\(path)/munge.seed",
       ])
-    let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
+    let host =
+      ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
     let user = String(cString: getpwuid(getuid()).pointee.pw_name)
     let port = Int.random(in: 20_000..<40_000)
     let memory = ProcessInfo.processInfo.physicalMemory >> 20
@@ -97,11 +98,14 @@ package final class SlurmCluster {
   }
 
   /// Runs a Slurm client (or any command) against this cluster and returns what it printed.
-  package func output(_ command: String, _ arguments: [String], environment extra: [String: String] = [:])
+  package func output(
+    _ command: String, _ arguments: [String], environment extra: [String: String] = [:]
+  )
     throws -> String
   {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: command.hasPrefix("/") ? command : "/usr/bin/\(command)")
+    process.executableURL = URL(
+      fileURLWithPath: command.hasPrefix("/") ? command : "/usr/bin/\(command)")
     process.arguments = arguments
     process.environment = environment.merging(extra) { $1 }
     let pipe = Pipe()
@@ -150,7 +154,7 @@ package final class SlurmCluster {
   private func start(_ command: String, _ arguments: [String]) throws {
     let argv = ([command] + arguments).map { strdup($0) } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { (argv + envp).forEach { free($0) } }
+    defer { for pointer in argv + envp { free(pointer) } }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
