@@ -116,7 +116,7 @@ extension SmoothStage: PipelineStage {
 
 extension SplitStage: PipelineStage {
   init(options: SplitOptions, context: StageContext) throws {
-    self.init(dataset: context.dataset, options: options)
+    self.init(dataset: context.dataset, options: options.settings)
   }
 }
 

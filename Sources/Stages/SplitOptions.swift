@@ -1,4 +1,5 @@
 import ArgumentParser
+import CelCore
 import Foundation
 
 /// The options of the split stage.
@@ -29,10 +30,47 @@ package struct SplitOptions: ParsableArguments, Sendable {
     if photos != nil && export == nil { throw ValidationError("--photos goes with --export") }
   }
 
+  /// What the split stage works from.
+  package var settings: SplitSettings {
+    SplitSettings(
+      val: val, seed: seed,
+      export: export.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+      photos: photos.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+  }
+}
+
+/// The split's settings, from its options or from the manifest's record of the last split.
+package struct SplitSettings: Sendable, Equatable {
+  var val: Double
+  var seed: UInt64
+  /// Absolute paths.
+  var export: String?
+  var photos: String?
+
+  /// The settings as recorded in the manifest: a change to any of them re-runs the stage.
   var parameters: [String: String] {
     var values = ["val": "\(val)", "seed": "\(seed)"]
-    if let export { values["export"] = URL(fileURLWithPath: export).standardizedFileURL.path }
-    if let photos { values["photos"] = URL(fileURLWithPath: photos).standardizedFileURL.path }
+    if let export { values["export"] = export }
+    if let photos { values["photos"] = photos }
     return values
+  }
+
+  /// The settings a split's record says it ran with.
+  init(recorded record: StageRecord, in manifest: URL) throws {
+    guard let val = record.parameters["val"].flatMap(Double.init),
+      let seed = record.parameters["seed"].flatMap(UInt64.init)
+    else {
+      throw CelError.invalidInput(manifest.path, reason: "the split's record lacks its val or seed")
+    }
+    self.init(
+      val: val, seed: seed, export: record.parameters["export"],
+      photos: record.parameters["photos"])
+  }
+
+  init(val: Double, seed: UInt64, export: String?, photos: String?) {
+    self.val = val
+    self.seed = seed
+    self.export = export
+    self.photos = photos
   }
 }

@@ -9,9 +9,9 @@ import Foundation
 package struct SplitStage: Sendable {
   package static let name = "split"
   package var dataset: URL
-  package var options: SplitOptions
+  package var options: SplitSettings
 
-  package init(dataset: URL, options: SplitOptions) {
+  package init(dataset: URL, options: SplitSettings) {
     self.dataset = dataset
     self.options = options
   }
@@ -182,9 +182,8 @@ extension SplitStage {
   /// split: after the smoothed twins are regenerated, the views must link the new files.
   package static func refresh(in dataset: URL) async throws -> StageOutcome? {
     guard let record = try DatasetManifest.load(from: dataset).stages[name] else { return nil }
-    let arguments = record.parameters.sorted { $0.key < $1.key }.flatMap {
-      ["--\($0.key)", $0.value]
-    }
-    return try await SplitStage(dataset: dataset, options: try SplitOptions.parse(arguments)).run()
+    let options = try SplitSettings(
+      recorded: record, in: dataset.appendingPathComponent(DatasetManifest.fileName))
+    return try await SplitStage(dataset: dataset, options: options).run()
   }
 }

@@ -29,7 +29,7 @@ struct SplitCommand: AsyncParsableCommand {
 
   func run() async throws {
     report(
-      try await SplitStage(dataset: URL(fileURLWithPath: dataset), options: options).run(),
+      try await SplitStage(dataset: URL(fileURLWithPath: dataset), options: options.settings).run(),
       quiet: quiet)
   }
 }

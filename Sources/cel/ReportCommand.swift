@@ -8,7 +8,7 @@ struct ReportCommand: ParsableCommand {
     commandName: "report",
     abstract: "Write an HTML report of a dataset or of a training run.",
     discussion: """
-      For a dataset (a folder with manifest.json): DATASET/report/index.html with the frames \
+      For a dataset (a folder with manifest.json or films.json): DATASET/report/index.html with the frames \
       on the film's timeline (kept, and dropped with the reason), shot spans, every stage's \
       parameters and counts, tiles beside their edge-smoothed twins (also \
       report/contact-sheet.png), and the split per shot. For a run (a folder with \
@@ -27,9 +27,10 @@ struct ReportCommand: ParsableCommand {
     let isRun = ["metrics.csv", "checkpoints", "run.json"].contains {
       FileManager.default.fileExists(atPath: url.appendingPathComponent($0).path)
     }
-    let isDataset = ["manifest.json", "frames.jsonl", "tiles.jsonl", "frames"].contains {
-      FileManager.default.fileExists(atPath: url.appendingPathComponent($0).path)
-    }
+    let isDataset = ["manifest.json", "films.json", "frames.jsonl", "tiles.jsonl", "frames"]
+      .contains {
+        FileManager.default.fileExists(atPath: url.appendingPathComponent($0).path)
+      }
     guard isRun || isDataset else {
       throw CelError.invalidInput(
         url.path,

@@ -33,7 +33,8 @@ import Testing
   }
 
   func split(_ dataset: URL, _ arguments: [String] = []) async throws -> StageOutcome {
-    try await SplitStage(dataset: dataset, options: try SplitOptions.parse(arguments)).run()
+    try await SplitStage(dataset: dataset, options: try SplitOptions.parse(arguments).settings)
+      .run()
   }
 
   func names(_ folder: URL) throws -> [String] {
