@@ -6,6 +6,8 @@ package struct FilmInputs: Sendable, Equatable {
   package var files: [URL] = []
   /// Files in the folders given that are not videos, passed over.
   package var ignored = 0
+  /// The files' real paths, symbolic links resolved: a file named twice is found here.
+  private var realPaths: Set<String> = []
 
   package init() {}
 
@@ -62,8 +64,8 @@ package struct FilmInputs: Sendable, Equatable {
 
   private mutating func append(_ urls: [URL], from origin: String) throws {
     for url in urls {
-      let path = url.standardizedFileURL.resolvingSymlinksInPath().path
-      if files.contains(where: { $0.standardizedFileURL.resolvingSymlinksInPath().path == path }) {
+      guard realPaths.insert(url.standardizedFileURL.resolvingSymlinksInPath().path).inserted
+      else {
         throw CelError.invalidRequest("\(url.path): given twice (again in \(origin))")
       }
       files.append(url.standardizedFileURL)

@@ -67,6 +67,17 @@ package struct FilmSet: Codable, Sendable, Equatable {
     dataset.appendingPathComponent(folderName).appendingPathComponent(film.name)
   }
 
+  /// Where a film's last failure is noted (its error, one line), until its stages succeed.
+  package static func failureNote(of film: Film, in dataset: URL) -> URL {
+    folder(of: film, in: dataset).appendingPathComponent("failed.txt")
+  }
+
+  /// The film's last failure, if its stages have failed since they last succeeded.
+  package static func failure(of film: Film, in dataset: URL) -> String? {
+    (try? String(contentsOf: failureNote(of: film, in: dataset), encoding: .utf8))
+      .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+  }
+
   /// The film named `name`, or the film at `name` read as an index from 0 (as a Slurm
   /// array task numbers them).
   package func film(named name: String) -> Film? {

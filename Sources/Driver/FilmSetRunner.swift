@@ -66,7 +66,7 @@ package struct FilmSetRunner: Sendable {
         try Task.checkCancellation()
         group.addTask {
           let folder = FilmSet.folder(of: film, in: dataset)
-          let failedNote = folder.appendingPathComponent("failed.txt")
+          let failedNote = FilmSet.failureNote(of: film, in: dataset)
           do {
             var context = StageContext(
               input: URL(fileURLWithPath: film.file), dataset: folder, isQuiet: isQuiet)
@@ -117,7 +117,7 @@ package struct FilmSetRunner: Sendable {
       let folder = FilmSet.folder(of: film, in: dataset)
       let recorded = (try? DatasetManifest.load(from: folder).stages.keys).map(Set.init) ?? []
       return filmSteps.contains { !recorded.contains($0.stage.rawValue) }
-        || FileManager.default.fileExists(atPath: folder.appendingPathComponent("failed.txt").path)
+        || FileManager.default.fileExists(atPath: FilmSet.failureNote(of: film, in: dataset).path)
     }
   }
 }

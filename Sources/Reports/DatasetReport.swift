@@ -14,29 +14,31 @@ package struct DatasetReport {
 
   var folder: URL { dataset.appendingPathComponent("report") }
 
-  /// The films of a set, each with its folder; empty for a dataset that is not a set.
-  private var films: [(name: String, folder: URL)] {
-    ((try? FilmSet.load(from: dataset).films) ?? []).map {
-      ($0.name, FilmSet.folder(of: $0, in: dataset))
-    }
-  }
-
-  /// The folders that hold tiles: every film's, or the dataset's own.
-  private var units: [URL] { films.isEmpty ? [dataset] : films.map(\.folder) }
-
   /// Writes the page (and `contact-sheet.png`) and returns the page's URL.
   package func write() throws -> URL {
     try FileIO.createDirectory(folder.appendingPathComponent("thumbs"))
+    // A set's films, each with its folder; none for a dataset that is not a set.
+    let films = ((try? FilmSet.load(from: dataset).films) ?? []).map {
+      (film: $0, folder: FilmSet.folder(of: $0, in: dataset))
+    }
+    let units = films.isEmpty ? [dataset] : films.map(\.folder)
+    let tiles = units.flatMap { unit in
+      ((try? JSONLines.read(TileRecord.self, from: DatasetLayout(unit).tileRecords)) ?? []).map {
+        (unit: unit, tile: $0)
+      }
+    }
     var body = "<h1>Dataset \(HTML.escape(dataset.lastPathComponent))</h1>"
-    if !films.isEmpty { body += filmTable() }
-    body += stages()
+    if !films.isEmpty { body += filmTable(films) }
+    body += stages(films.map { ($0.film.name, $0.folder) })
     if films.isEmpty {
       body += try timeline(DatasetLayout(dataset), title: "the film")
     } else {
-      for film in films { body += try timeline(DatasetLayout(film.folder), title: film.name) }
+      for (film, folder) in films {
+        body += try timeline(DatasetLayout(folder), title: film.name)
+      }
     }
-    body += try contactSheet()
-    body += try split()
+    body += try contactSheet(tiles)
+    body += try split(tiles.map(\.tile))
     let page = folder.appendingPathComponent("index.html")
     try FileIO.writeAtomically(
       Data(HTML.page(title: "Celshade dataset \(dataset.lastPathComponent)", body: body).utf8),
@@ -45,12 +47,10 @@ package struct DatasetReport {
   }
 
   /// One row per film: where it came from and what its stages came to.
-  private func filmTable() -> String {
-    let rows = ((try? FilmSet.load(from: dataset).films) ?? []).map { film -> [String] in
-      let folder = FilmSet.folder(of: film, in: dataset)
+  private func filmTable(_ films: [(film: FilmSet.Film, folder: URL)]) -> String {
+    let rows = films.map { film, folder -> [String] in
       let stages = (try? DatasetManifest.load(from: folder).stages) ?? [:]
-      let failure = try? String(
-        contentsOf: folder.appendingPathComponent("failed.txt"), encoding: .utf8)
+      let failure = FilmSet.failure(of: film, in: dataset)
       let extract = stages["extract"]?.counts ?? [:]
       let dropped = extract.filter {
         !["kept", "decoded", "resumed", "damaged-packets"].contains($0.key) && $0.value > 0
@@ -69,10 +69,10 @@ package struct DatasetReport {
   }
 
   /// Every stage's parameters and counts: the set's own, then each film's.
-  private func stages() -> String {
+  private func stages(_ films: [(name: String, folder: URL)]) -> String {
     let order = ["extract", "tile", "smooth", "split"]
     var rows: [[String]] = []
-    for (name, unit) in [("", dataset)] + films.map({ ($0.name, $0.folder) }) {
+    for (name, unit) in [("", dataset)] + films {
       let records = ((try? DatasetManifest.load(from: unit).stages) ?? [:]).values.sorted {
         (order.firstIndex(of: $0.stage) ?? 9) < (order.firstIndex(of: $1.stage) ?? 9)
       }
@@ -127,18 +127,9 @@ package struct DatasetReport {
     return html
   }
 
-  /// Every tile of the dataset with the folder that holds it.
-  private func allTiles() -> [(unit: URL, tile: TileRecord)] {
-    units.flatMap { unit in
-      ((try? JSONLines.read(TileRecord.self, from: DatasetLayout(unit).tileRecords)) ?? []).map {
-        (unit, $0)
-      }
-    }
-  }
-
-  private func contactSheet() throws -> String {
+  /// A sample of the tiles (each with the folder that holds it) beside their twins.
+  private func contactSheet(_ tiles: [(unit: URL, tile: TileRecord)]) throws -> String {
     var html = "<h2>Tiles and their edge-smoothed twins</h2>"
-    let tiles = allTiles()
     guard !tiles.isEmpty else {
       return html + HTML.missing("No tiles.jsonl: the tile stage has not run.")
     }
@@ -203,14 +194,13 @@ package struct DatasetReport {
     try Image(sheet).write(to: folder.appendingPathComponent("contact-sheet.png"))
   }
 
-  private func split() throws -> String {
+  private func split(_ tiles: [TileRecord]) throws -> String {
     let layout = DatasetLayout(dataset)
     var html = "<h2>Train and val, per shot</h2>"
     let read = { (name: String) in
       (try? String(contentsOf: layout.splits.appendingPathComponent(name), encoding: .utf8))
         .map { Set($0.split(separator: "\n").map(String.init)) }
     }
-    let tiles = allTiles().map(\.tile)
     guard let val = read("val.txt"), let train = read("train.txt"), !tiles.isEmpty
     else { return html + HTML.missing("No splits/: the split stage has not run.") }
     let groups = Dictionary(grouping: tiles) { $0.group }

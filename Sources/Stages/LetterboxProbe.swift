@@ -22,21 +22,22 @@ enum LetterboxProbe {
     let size = info.squarePixelSize
     let full = PixelRect(x: 0, y: 0, width: size.width, height: size.height)
     let last = end ?? info.duration
-    let times: [Double?] =
-      if let last, last > start {
-        (0..<sampleCount).map { start + (Double($0) + 0.5) / Double(sampleCount) * (last - start) }
-      } else {
-        []  // no duration: the first key frames
-      }
-    let parts = times.isEmpty ? 1 : 2
+    // Without a duration, one decoder reads the first key frames.
+    let times: [Double]? = last.flatMap { last in
+      last > start
+        ? (0..<sampleCount).map {
+          start + (Double($0) + 0.5) / Double(sampleCount) * (last - start)
+        }
+        : nil
+    }
+    let parts = times == nil ? 1 : 2
     let areas = Mutex<[PixelRect]>([])
     let failure = Mutex<(any Error)?>(nil)
     DispatchQueue.concurrentPerform(iterations: parts) { part in
       do {
         let found = try sample(
           url, stream: stream, size: size,
-          times: times.isEmpty
-            ? nil : Array(times[part * times.count / parts..<(part + 1) * times.count / parts]))
+          times: times.map { Array($0[part * $0.count / parts..<(part + 1) * $0.count / parts]) })
         areas.withLock { $0 += found }
       } catch {
         failure.withLock { $0 = error }
@@ -48,14 +49,14 @@ enum LetterboxProbe {
 
   /// The picture areas found in the key frames at `times`, or in the first key frames.
   private static func sample(
-    _ url: URL, stream: Int?, size: (width: Int, height: Int), times: [Double?]?
+    _ url: URL, stream: Int?, size: (width: Int, height: Int), times: [Double]?
   ) throws -> [PixelRect] {
     let decoder = try VideoDecoder(url: url, streamIndex: stream, keyframesOnly: true, threads: 1)
     let converter = FrameConverter()
     let detector = LetterboxDetector()
     var areas: [PixelRect] = []
-    for time in times ?? Array(repeating: nil, count: sampleCount) {
-      if let time { try? decoder.seek(to: time) }
+    for index in 0..<(times?.count ?? sampleCount) {
+      if let time = times?[index] { try? decoder.seek(to: time) }
       guard let frame = try decoder.nextFrame() else { break }
       let grey = try Image(
         converter.convert(frame, width: size.width, height: size.height, channels: 1))

@@ -141,13 +141,8 @@ enum FilmSetCommands {
 
   /// A film's state in a few words: its counts when finished, its failure otherwise.
   static func status(of film: FilmSet.Film, in dataset: URL) -> String {
-    let folder = FilmSet.folder(of: film, in: dataset)
-    if let failure = try? String(
-      contentsOf: folder.appendingPathComponent("failed.txt"), encoding: .utf8)
-    {
-      return "failed: " + failure.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-    guard let manifest = try? DatasetManifest.load(from: folder),
+    if let failure = FilmSet.failure(of: film, in: dataset) { return "failed: " + failure }
+    guard let manifest = try? DatasetManifest.load(from: FilmSet.folder(of: film, in: dataset)),
       let extract = manifest.stages[ExtractStage.name], let tile = manifest.stages[TileStage.name]
     else { return "not processed yet" }
     return "\(extract.counts["kept", default: 0]) frames, \(tile.counts["tiles", default: 0]) tiles"
