@@ -163,6 +163,46 @@ import Testing
     #expect(status.output.contains("bad\tfailed: \(bad.path):"))
   }
 
+  @Test func aMovedFilmIsKeptAChangedOneIsRefusedAndOtherShapesAreNamed() throws {
+    let folder = try makeTemporaryDirectory()
+    let films = try Self.makeFilms(["kept.mp4", "changed.mp4"], in: folder)
+    let set = folder.appendingPathComponent("set")
+    #expect(try run(films.map(\.path), set: set).status == 0)
+    let kept = try Self.contents(of: set.appendingPathComponent("films/kept"))
+
+    // A film whose file has gone stays as it was made; one whose file now holds another
+    // film is refused, by name, and the rest of the set is kept.
+    try FileManager.default.removeItem(at: films[0])
+    let other = try makeTemporaryDirectory("other")
+    try FileManager.default.removeItem(at: films[1])
+    try FileManager.default.moveItem(
+      at: try Self.makeFilms(["changed.mp4"], in: other, seed: 5)[0], to: films[1])
+    let again = try run([], set: set)
+    #expect(again.status != 0)
+    #expect(again.output.contains("film kept [") && again.output.contains("extract up to date"))
+    #expect(
+      again.errors.contains(
+        "error: film changed failed: \(films[1].path): its content changed since it was added to the set as 'changed'"
+      ))
+    #expect(try Self.contents(of: set.appendingPathComponent("films/kept")) == kept)
+
+    let unknown = try run([], set: set, extra: ["--film", "7"])
+    #expect(unknown.status != 0)
+    #expect(unknown.errors.contains("holds no film named '7' nor numbered so (0-1)"))
+
+    // A dataset of another shape is not turned into a set.
+    let single = folder.appendingPathComponent("single")
+    #expect(
+      try Executable(name: "cel-extract").run([
+        "-i", OpenCVSamples.megamind.path, "-o", single.path, "-q",
+      ]).status == 0)
+    let refused = try run([films[1].path], set: single)
+    #expect(refused.status != 0)
+    #expect(
+      refused.errors.hasPrefix("Error: \(single.path): holds a dataset that is not a set of films"))
+    #expect(!FilmSet.exists(in: single))
+  }
+
   @Test(.timeLimit(.minutes(5))) func killedMidwayThenRunAgainKeepsWhatFinished() throws {
     let folder = try makeTemporaryDirectory()
     let short = try Self.makeFilms(["short.mp4"], in: folder)[0]
