@@ -165,11 +165,15 @@ extern "C" tb_status tb_generator_get_parameter(const tb_generator *generator, c
   return guarded([&] { return generator->tensors.get(name, values, count); });
 }
 
-extern "C" tb_status tb_generator_forward(tb_generator *generator, const float *input, int batch,
-                                          int height, int width, float *output) {
+extern "C" tb_status tb_generator_forward(tb_generator *generator, const float *input,
+                                          int64_t input_count, int batch, int height, int width,
+                                          float *output, int64_t output_count) {
   return guarded([&] {
     if (batch < 1 || height < 4 || width < 4 || height % 4 || width % 4)
       return fail(TB_ERR_ARGUMENT, "height and width must be positive multiples of 4");
+    if (!bridge::holdsPictures(input_count, batch, height, width, "input") ||
+        !bridge::holdsPictures(output_count, batch, height, width, "output"))
+      return TB_ERR_ARGUMENT;
     c10::InferenceMode inference;
     int64_t picture = int64_t(3) * height * width;
     for (int index = 0; index < batch; ++index) {

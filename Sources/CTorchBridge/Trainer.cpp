@@ -58,11 +58,13 @@ struct tb_trainer {
   std::map<std::string, AdamState> adam;
   int64_t generatorSteps = 0, discriminatorSteps = 0;
   torch::Tensor mean, deviation; /* ImageNet normalisation, RGB */
-  torch::Device device;           /* a GPU when this libtorch has CUDA and sees one */
+  torch::Device device;
 
   explicit tb_trainer(const tb_trainer_options &o)
       : options(o), generator(nullptr), discriminator(nullptr), vgg(nullptr),
-        device(torch::cuda::is_available() ? torch::kCUDA : torch::kCPU) {
+        device(o.device == TB_DEVICE_CUDA || (o.device == TB_DEVICE_AUTO && torch::cuda::is_available())
+                   ? torch::kCUDA
+                   : torch::kCPU) {
     torch::manual_seed(o.seed);
     generator = GeneratorNet(o.batch_norm != 0);
     discriminator = DiscriminatorNet(o.batch_norm != 0);
@@ -128,6 +130,8 @@ struct tb_trainer {
 
 extern "C" tb_status tb_trainer_create(const tb_trainer_options *options, tb_trainer **out) {
   return guarded([&] {
+    if (options->device == TB_DEVICE_CUDA && !torch::cuda::is_available())
+      return fail(TB_ERR_ARGUMENT, "no CUDA device: this libtorch was built without CUDA or sees no GPU");
     *out = new tb_trainer(*options);
     return TB_OK;
   });
@@ -177,10 +181,15 @@ static float accuracy(const torch::Tensor &logits, bool real) {
 }
 
 extern "C" tb_status tb_trainer_step(tb_trainer *t, int initialisation, const float *photoValues,
-                                     const float *styleValues, const float *smoothValues, int batch,
+                                     int64_t photoCount, const float *styleValues, int64_t styleCount,
+                                     const float *smoothValues, int64_t smoothCount, int batch,
                                      int size, tb_step_losses *losses) {
   return guarded([&] {
     if (batch < 1 || size < 16 || size % 8) return fail(TB_ERR_ARGUMENT, "size must be a multiple of 8, at least 16");
+    if (!bridge::holdsPictures(photoCount, batch, size, size, "photos")) return TB_ERR_ARGUMENT;
+    if (!initialisation && (!bridge::holdsPictures(styleCount, batch, size, size, "style images") ||
+                            !bridge::holdsPictures(smoothCount, batch, size, size, "smoothed images")))
+      return TB_ERR_ARGUMENT;
     auto photos = t->images(photoValues, batch, size, size);
     *losses = tb_step_losses{};
     t->generator->train();
@@ -233,10 +242,15 @@ extern "C" tb_status tb_trainer_step(tb_trainer *t, int initialisation, const fl
   });
 }
 
-extern "C" tb_status tb_trainer_generate(tb_trainer *t, const float *photoValues, int batch, int height,
-                                         int width, float *output) {
+extern "C" tb_status tb_trainer_generate(tb_trainer *t, const float *photoValues, int64_t photoCount,
+                                         int batch, int height, int width, float *output,
+                                         int64_t outputCount) {
   return guarded([&] {
-    if (height % 4 || width % 4) return fail(TB_ERR_ARGUMENT, "height and width must be multiples of 4");
+    if (batch < 1 || height < 4 || width < 4 || height % 4 || width % 4)
+      return fail(TB_ERR_ARGUMENT, "height and width must be positive multiples of 4");
+    if (!bridge::holdsPictures(photoCount, batch, height, width, "photos") ||
+        !bridge::holdsPictures(outputCount, batch, height, width, "output"))
+      return TB_ERR_ARGUMENT;
     torch::NoGradGuard noGrad;
     t->generator->eval();
     auto photos = t->images(photoValues, batch, height, width);
@@ -246,13 +260,20 @@ extern "C" tb_status tb_trainer_generate(tb_trainer *t, const float *photoValues
   });
 }
 
-extern "C" tb_status tb_trainer_features(tb_trainer *t, const float *values, int batch, int height,
-                                         int width, float *output, int64_t count) {
+extern "C" tb_status tb_trainer_features(tb_trainer *t, const float *values, int64_t valueCount,
+                                         int batch, int height, int width, float *output,
+                                         int64_t count) {
   return guarded([&] {
+    if (batch < 1 || height < 8 || width < 8 || height % 8 || width % 8)
+      return fail(TB_ERR_ARGUMENT, "height and width must be positive multiples of 8");
+    if (!bridge::holdsPictures(valueCount, batch, height, width, "images")) return TB_ERR_ARGUMENT;
+    int64_t needed = int64_t(batch) * 512 * (height / 8) * (width / 8); // conv4_4: three poolings
+    if (count != needed)
+      return fail(TB_ERR_ARGUMENT, std::to_string(count) + " values of output where the features need " +
+                                       std::to_string(needed));
     torch::NoGradGuard noGrad;
     auto pictures = t->images(values, batch, height, width);
     auto result = t->features(pictures).to(torch::kCPU).contiguous();
-    if (result.numel() != count) return fail(TB_ERR_ARGUMENT, "output size does not match");
     std::copy_n(result.data_ptr<float>(), count, output);
     return TB_OK;
   });

@@ -61,7 +61,9 @@ package final class Generator {
       operation: "generator forward on \(width)x\(height)")
     var output = [Float](repeating: 0, count: input.count)
     try check(
-      tb_generator_forward(handle, input, Int32(batch), Int32(height), Int32(width), &output),
+      tb_generator_forward(
+        handle, input, Int64(input.count), Int32(batch), Int32(height), Int32(width), &output,
+        Int64(output.count)),
       "generator forward on \(width)x\(height)")
     return output
   }

@@ -3,8 +3,24 @@ internal import CTorchBridge
 /// CartoonGAN training on libtorch: the trainable generator, the patch discriminator,
 /// VGG19 up to conv4_4, the losses and Adam. Owns one `tb_trainer`; not `Sendable`.
 package final class Trainer {
+  /// Where the networks train.
+  package enum Device: String, Sendable, Codable, CaseIterable {
+    /// A GPU when libtorch was built with CUDA and sees one, else the CPU.
+    case auto
+    case cpu, cuda
+
+    var bridged: tb_device {
+      switch self {
+      case .auto: TB_DEVICE_AUTO
+      case .cpu: TB_DEVICE_CPU
+      case .cuda: TB_DEVICE_CUDA
+      }
+    }
+  }
+
   package struct Options: Sendable, Codable, Equatable {
     package var isBatchNorm = true
+    package var device = Device.auto
     package var generatorRate: Float = 2e-4
     package var discriminatorRate: Float = 2e-4
     package var beta1: Float = 0.5
@@ -34,7 +50,8 @@ package final class Trainer {
   /// Networks with fresh weights drawn from `options.seed`; VGG19 still zero.
   package init(options: Options) throws {
     var settings = tb_trainer_options(
-      batch_norm: options.isBatchNorm ? 1 : 0, generator_rate: options.generatorRate,
+      batch_norm: options.isBatchNorm ? 1 : 0, device: options.device.bridged,
+      generator_rate: options.generatorRate,
       discriminator_rate: options.discriminatorRate, beta1: options.beta1, beta2: options.beta2,
       content_weight: options.contentWeight, style_weight: options.styleWeight, seed: options.seed)
     var raw: OpaquePointer?
@@ -100,8 +117,11 @@ package final class Trainer {
     var losses = tb_step_losses()
     let status =
       initialisation
-      ? tb_trainer_step(handle, 1, photos, nil, nil, Int32(batch), Int32(size), &losses)
-      : tb_trainer_step(handle, 0, photos, styles, smoothed, Int32(batch), Int32(size), &losses)
+      ? tb_trainer_step(
+        handle, 1, photos, Int64(photos.count), nil, 0, nil, 0, Int32(batch), Int32(size), &losses)
+      : tb_trainer_step(
+        handle, 0, photos, Int64(photos.count), styles, Int64(styles.count), smoothed,
+        Int64(smoothed.count), Int32(batch), Int32(size), &losses)
     try check(status, "training step")
     return StepLosses(
       content: losses.content, style: losses.style,
@@ -115,7 +135,9 @@ package final class Trainer {
     try requireCount(photos, batch * 3 * height * width, "photos", operation: "generate")
     var output = [Float](repeating: 0, count: photos.count)
     try check(
-      tb_trainer_generate(handle, photos, Int32(batch), Int32(height), Int32(width), &output),
+      tb_trainer_generate(
+        handle, photos, Int64(photos.count), Int32(batch), Int32(height), Int32(width), &output,
+        Int64(output.count)),
       "generate")
     return output
   }
@@ -126,7 +148,8 @@ package final class Trainer {
     var output = [Float](repeating: 0, count: batch * 512 * (height / 8) * (width / 8))
     try check(
       tb_trainer_features(
-        handle, images, Int32(batch), Int32(height), Int32(width), &output, Int64(output.count)),
+        handle, images, Int64(images.count), Int32(batch), Int32(height), Int32(width), &output,
+        Int64(output.count)),
       "VGG features")
     return output
   }

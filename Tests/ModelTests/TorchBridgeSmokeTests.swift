@@ -23,7 +23,9 @@ import Testing
     #expect(tb_generator_set_parameter(generator, "nope", values, 5) == TB_ERR_ARGUMENT)
     #expect(String(cString: tb_last_error()) == "no tensor named nope")
     var output = [Float](repeating: 0, count: 3 * 6 * 6)
-    #expect(tb_generator_forward(generator, output, 1, 6, 6, &output) == TB_ERR_ARGUMENT)
+    #expect(
+      tb_generator_forward(generator, output, Int64(output.count), 1, 6, 6, &output, 108)
+        == TB_ERR_ARGUMENT)
     #expect(
       String(cString: tb_last_error()) == "height and width must be positive multiples of 4")
   }
@@ -37,6 +39,61 @@ import Testing
     var failed: OpaquePointer?
     #expect(tb_generator_create(tb_norm(rawValue: 7), &failed) == TB_ERR_ARGUMENT)
     #expect(failed == nil)
+  }
+
+  /// C checks every buffer's length itself too, against the shape it is told: a count one
+  /// off, for each buffer of each call, is refused with a message naming the buffer, and
+  /// nothing is read or written.
+  @Test func everyBufferCountIsCheckedInC() {
+    var generator: OpaquePointer?
+    #expect(tb_generator_create(TB_NORM_BATCH, &generator) == TB_OK)
+    defer { tb_generator_free(generator) }
+    var options = tb_trainer_options(
+      batch_norm: 0, device: TB_DEVICE_CPU, generator_rate: 1e-4, discriminator_rate: 1e-4,
+      beta1: 0.5, beta2: 0.999,
+      content_weight: 10, style_weight: 0, seed: 1)
+    var trainer: OpaquePointer?
+    #expect(tb_trainer_create(&options, &trainer) == TB_OK)
+    defer { tb_trainer_free(trainer) }
+    let right = Int64(2 * 3 * 16 * 16)
+    let input = [Float](repeating: 0, count: Int(right) + 1)
+    var output = [Float](repeating: 0, count: Int(right) + 1)
+    var features = [Float](repeating: 0, count: 2 * 512 * 2 * 2 + 1)  // conv4_4 is 1/8 the side
+    var losses = tb_step_losses()
+    func refused(_ status: tb_status, _ message: String) {
+      #expect(status == TB_ERR_ARGUMENT)
+      #expect(String(cString: tb_last_error()) == message)
+    }
+    func shortOf(_ what: String) -> String {
+      "1535 values of \(what) where 2 x 3 x 16 x 16 needs 1536"
+    }
+    refused(
+      tb_generator_forward(generator, input, right - 1, 2, 16, 16, &output, right),
+      shortOf("input"))
+    refused(
+      tb_generator_forward(generator, input, right, 2, 16, 16, &output, right - 1),
+      shortOf("output"))
+    refused(
+      tb_trainer_generate(trainer, input, right - 1, 2, 16, 16, &output, right), shortOf("photos"))
+    refused(
+      tb_trainer_generate(trainer, input, right, 2, 16, 16, &output, right - 1), shortOf("output"))
+    refused(
+      tb_trainer_features(trainer, input, right - 1, 2, 16, 16, &features, 4096),
+      shortOf("images"))
+    refused(
+      tb_trainer_features(trainer, input, right, 2, 16, 16, &features, 4097),
+      "4097 values of output where the features need 4096")
+    for (counts, what) in [
+      ((right - 1, right, right), "photos"), ((right, right - 1, right), "style images"),
+      ((right, right, right - 1), "smoothed images"),
+    ] {
+      refused(
+        tb_trainer_step(
+          trainer, 0, input, counts.0, input, counts.1, input, counts.2, 2, 16, &losses),
+        shortOf(what))
+    }
+    // The initialisation step reads photos alone.
+    #expect(tb_trainer_step(trainer, 1, input, right, nil, 0, nil, 0, 2, 16, &losses) == TB_OK)
   }
 
   /// Two activations at most, 96 channels' worth of full-size planes, and a few bands.

@@ -64,6 +64,23 @@ import Training
     _ = refusal { _ = try trainer.features(right + [0], batch: 2, height: 16, width: 16) }
   }
 
+  /// `--device cpu` always trains on the CPU; `--device cuda` trains on a GPU or says why
+  /// it cannot.
+  @Test func theDeviceIsTheOneAskedFor() throws {
+    var options = Trainer.Options()
+    options.device = .cpu
+    #expect(try Trainer(options: options).device == "cpu")
+    options.device = .cuda
+    do {
+      #expect(try Trainer(options: options).device == "cuda")
+    } catch let error as TorchError {
+      #expect(error.code == .invalidArgument)
+      #expect(
+        error.description
+          == "create trainer: no CUDA device: this libtorch was built without CUDA or sees no GPU")
+    }
+  }
+
   @Test func vggFeaturesMatchTorchvision() throws {
     let folder = try makeTemporaryDirectory()
     let state = folder.appendingPathComponent("vgg19-random.pth")
@@ -95,38 +112,9 @@ import Training
     #expect(error?.description.hasPrefix("\(file.path): missing tensor features.0.bias") == true)
   }
 
-  /// A trainer whose VGG has seeded random weights, and small batches of real photo crops.
-  func smallTrainer(seed: UInt64 = 3, batchNorm: Bool = true) throws -> Trainer {
-    var options = Trainer.Options()
-    options.seed = seed
-    options.isBatchNorm = batchNorm
-    let trainer = try Trainer(options: options)
-    var generator = SeededGenerator(seed: 11)
-    for (name, shape) in trainer.tensors where name.hasPrefix("vgg.") {
-      let count = shape.reduce(1, *)
-      let fanIn = shape.count == 4 ? shape[1] * 9 : 1
-      let scale = Float((2.0 / Double(fanIn)).squareRoot())
-      try trainer.setTensor(
-        name, (0..<count).map { _ in Float.random(in: -1...1, using: &generator) * scale })
-    }
-    return trainer
-  }
-
-  func batch(_ seed: Int, size: Int = 32) -> [Float] {
-    (0..<2).flatMap { index -> [Float] in
-      let picture = SyntheticFilm.draw(.scene(seed + index), width: size, height: size)
-      let plane = size * size
-      var values = [Float](repeating: 0, count: 3 * plane)
-      for i in 0..<plane {
-        for c in 0..<3 { values[c * plane + i] = Float(picture.bytes[i * 3 + 2 - c]) / 127.5 - 1 }
-      }
-      return values
-    }
-  }
-
   @Test func theContentLossFallsDuringInitialisation() throws {
-    let trainer = try smallTrainer()
-    let photos = batch(1)
+    let trainer = try TrainerFixtures.trainer()
+    let photos = TrainerFixtures.pictures(1)
     var losses: [Float] = []
     for _ in 0..<8 {
       losses.append(
@@ -136,28 +124,31 @@ import Training
     }
     #expect(losses.last ?? .infinity < (losses.first ?? 0) * 0.8, "\(losses)")
     let adversarial = try trainer.step(
-      initialisation: false, photos: photos, styles: batch(5), smoothed: batch(7), batch: 2,
+      initialisation: false, photos: photos, styles: TrainerFixtures.pictures(5),
+      smoothed: TrainerFixtures.pictures(7), batch: 2,
       size: 32)
     #expect(adversarial.discriminator > 0 && adversarial.generatorAdversarial > 0)
     #expect((0...1).contains(adversarial.realAccuracy))
   }
 
   @Test func restoringEveryTensorGivesTheSameNextStep() throws {
-    let first = try smallTrainer()
+    let first = try TrainerFixtures.trainer()
     for seed in [1, 3] {
       _ = try first.step(
-        initialisation: false, photos: batch(seed), styles: batch(seed + 10),
-        smoothed: batch(seed + 20), batch: 2, size: 32)
+        initialisation: false, photos: TrainerFixtures.pictures(seed),
+        styles: TrainerFixtures.pictures(seed + 10),
+        smoothed: TrainerFixtures.pictures(seed + 20), batch: 2, size: 32)
     }
-    let second = try smallTrainer(seed: 99)  // other weights, until restored
+    let second = try TrainerFixtures.trainer(seed: 99)  // other weights, until restored
     for (name, shape) in first.tensors {
       try second.setTensor(name, try first.tensor(name, count: shape.reduce(1, *)))
     }
     second.steps = first.steps
     let next = { (trainer: Trainer) in
       try trainer.step(
-        initialisation: false, photos: self.batch(8), styles: self.batch(18),
-        smoothed: self.batch(28), batch: 2, size: 32)
+        initialisation: false, photos: TrainerFixtures.pictures(8),
+        styles: TrainerFixtures.pictures(18),
+        smoothed: TrainerFixtures.pictures(28), batch: 2, size: 32)
     }
     let a = try next(first)
     let b = try next(second)
@@ -171,9 +162,10 @@ import Training
   @Test(arguments: [true, false]) func aTrainedGeneratorRunsAloneAsInTraining(batchNorm: Bool)
     throws
   {
-    let trainer = try smallTrainer(batchNorm: batchNorm)
+    let trainer = try TrainerFixtures.trainer(batchNorm: batchNorm)
     _ = try trainer.step(
-      initialisation: false, photos: batch(2), styles: batch(12), smoothed: batch(22), batch: 2,
+      initialisation: false, photos: TrainerFixtures.pictures(2),
+      styles: TrainerFixtures.pictures(12), smoothed: TrainerFixtures.pictures(22), batch: 2,
       size: 32)
     let generator = try Generator(
       variant: batchNorm ? .trainedBatchNorm : .trainedInstanceNorm)
@@ -184,7 +176,7 @@ import Training
       try generator.setParameter(
         String(name.dropFirst(2)), try trainer.tensor(name, count: shape.reduce(1, *)))
     }
-    let photos = batch(4)
+    let photos = TrainerFixtures.pictures(4)
     let expected = try trainer.generate(photos, batch: 2, height: 32, width: 32)
     let alone = try generator.forward(photos, batch: 2, height: 32, width: 32)
     #expect(zip(expected, alone).map { abs($0 - $1) }.max() ?? 1 < 1e-5)

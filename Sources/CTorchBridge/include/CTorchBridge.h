@@ -58,11 +58,14 @@ tb_status tb_generator_get_parameter(const tb_generator *generator, const char *
 
 /* Runs the generator without gradients on `batch` images of 3 channels, planar (NCHW)
  * float32, values in [-1, 1]; height and width multiples of 4. Writes the same shape.
+ * `input_count` and `output_count` are the values each buffer holds: both must be
+ * batch x 3 x height x width.
  * Each image goes through whole, one layer at a time in bands of rows: instance norms see
  * the whole image's statistics, and memory holds at most tb_generator_peak_bytes besides
  * the caller's buffers. */
-tb_status tb_generator_forward(tb_generator *generator, const float *input, int batch,
-                               int height, int width, float *output);
+tb_status tb_generator_forward(tb_generator *generator, const float *input, int64_t input_count,
+                               int batch, int height, int width, float *output,
+                               int64_t output_count);
 
 /* The most memory tb_generator_forward holds for one height x width image. */
 int64_t tb_generator_peak_bytes(int height, int width);
@@ -77,8 +80,12 @@ int64_t tb_generator_peak_bytes(int height, int width);
  */
 typedef struct tb_trainer tb_trainer;
 
+/* Where a trainer's networks live. */
+typedef enum { TB_DEVICE_AUTO = 0, TB_DEVICE_CPU = 1, TB_DEVICE_CUDA = 2 } tb_device;
+
 typedef struct {
   int batch_norm;            /* 1: batch norm, 0: instance norm (affine) */
+  tb_device device;          /* AUTO: a GPU when this libtorch has CUDA and sees one */
   float generator_rate;      /* Adam learning rates */
   float discriminator_rate;
   float beta1, beta2;
@@ -97,8 +104,8 @@ typedef struct {
 tb_status tb_trainer_create(const tb_trainer_options *options, tb_trainer **out);
 void tb_trainer_free(tb_trainer *trainer); /* NULL is a no-op */
 
-/* Where the networks train: "cuda" when this libtorch was built with CUDA and sees a GPU,
- * else "cpu". Caller images and returned values always live in CPU memory. */
+/* Where the networks train: "cuda" or "cpu". Caller images and returned values always live
+ * in CPU memory. Creating a trainer for TB_DEVICE_CUDA fails when no GPU is seen. */
 const char *tb_trainer_device(const tb_trainer *trainer);
 
 int tb_trainer_tensor_count(const tb_trainer *trainer);
@@ -115,19 +122,26 @@ void tb_trainer_set_steps(tb_trainer *trainer, int64_t generator, int64_t discri
 /* Changes the Adam learning rates (learning-rate steps). */
 void tb_trainer_set_rates(tb_trainer *trainer, float generator, float discriminator);
 
+/* Every image buffer below comes with the number of values it holds, which must be
+ * exactly what its shape needs (batch x 3 x height x width for pictures). */
+
 /* One optimisation step on a batch of `batch` photos, style images and their smoothed
  * twins, each `size` x `size`. `initialisation` non-zero: the content loss alone, the
- * generator alone. Otherwise a discriminator step, then a generator step. */
+ * generator alone, and `styles` and `smoothed` are not read (they may be NULL with count
+ * 0). Otherwise a discriminator step, then a generator step. */
 tb_status tb_trainer_step(tb_trainer *trainer, int initialisation, const float *photos,
-                          const float *styles, const float *smoothed, int batch, int size,
+                          int64_t photos_count, const float *styles, int64_t styles_count,
+                          const float *smoothed, int64_t smoothed_count, int batch, int size,
                           tb_step_losses *losses);
 /* The generator's output for `batch` photos (evaluation mode, no gradients). */
-tb_status tb_trainer_generate(tb_trainer *trainer, const float *photos, int batch, int height,
-                              int width, float *output);
+tb_status tb_trainer_generate(tb_trainer *trainer, const float *photos, int64_t photos_count,
+                              int batch, int height, int width, float *output,
+                              int64_t output_count);
 /* VGG19 conv4_4 activations (before its ReLU) of RGB images in [-1, 1], after ImageNet
  * normalisation; `output` holds batch x 512 x height/8 x width/8 values. */
-tb_status tb_trainer_features(tb_trainer *trainer, const float *images, int batch, int height,
-                              int width, float *output, int64_t count);
+tb_status tb_trainer_features(tb_trainer *trainer, const float *images, int64_t images_count,
+                              int batch, int height, int width, float *output,
+                              int64_t output_count);
 
 /* The loss terms the training step uses, on plain arrays, for checking them by hand:
  * TB_LOSS_L1 is the mean absolute difference of `a` and `b` (the content loss on features);
