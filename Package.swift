@@ -98,7 +98,8 @@ let package = Package(
     .testTarget(
       name: "ModelTests",
       dependencies: [
-        "ModelStages", "Training", "CTorchBridge", "Video", "Imaging", "CelCore", "TestSupport",
+        "ModelStages", "Training", "CTorchBridge", "Reports", "Video", "Imaging", "CelCore",
+        "TestSupport",
       ],
       exclude: ["Reference"]),
     .testTarget(

@@ -50,7 +50,7 @@ package struct FilmSetRunner: Sendable {
   /// (`films/NAME/failed.txt`) and returned; the other films go on.
   package func runFilms(
     _ films: [FilmSet.Film],
-    report: @escaping @Sendable (FilmSet.Film, [StageOutcome]) -> Void
+    report: @escaping @Sendable (FilmSet.Film, [any StageReport]) -> Void
   ) async throws -> [Failure] {
     let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / min(jobs, films.count))
     let steps = Array(filmSteps)
@@ -72,7 +72,7 @@ package struct FilmSetRunner: Sendable {
               input: URL(fileURLWithPath: film.file), dataset: folder, isQuiet: isQuiet)
             context.film = film
             context.threads = threads
-            var outcomes: [StageOutcome] = []
+            var outcomes: [any StageReport] = []
             for step in steps {
               outcomes.append(try await step.stage.run(arguments: step.arguments, context: context))
             }
@@ -99,8 +99,8 @@ package struct FilmSetRunner: Sendable {
   }
 
   /// Runs the set-wide steps over every film whose tiles are cut.
-  package func runSet(report: (StageOutcome) -> Void) async throws -> [StageOutcome] {
-    var outcomes: [StageOutcome] = []
+  package func runSet(report: (any StageReport) -> Void) async throws -> [any StageReport] {
+    var outcomes: [any StageReport] = []
     for step in setSteps {
       let context = StageContext(input: nil, dataset: dataset, isQuiet: isQuiet)
       let outcome = try await step.stage.run(arguments: step.arguments, context: context)

@@ -19,8 +19,10 @@ package struct PipelineRunner: Sendable {
   }
 
   /// Runs every step; `report` hears each stage's outcome as it finishes.
-  package func run(report: (StageOutcome) -> Void = { _ in }) async throws -> [StageOutcome] {
-    var outcomes: [StageOutcome] = []
+  package func run(report: (any StageReport) -> Void = { _ in }) async throws
+    -> [any StageReport]
+  {
+    var outcomes: [any StageReport] = []
     for step in pipeline.steps {
       let outcome = try await step.stage.run(
         arguments: step.arguments,

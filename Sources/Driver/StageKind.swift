@@ -27,12 +27,13 @@ package struct StageContext: Sendable {
 /// A stage as a pipeline runs it: built from its parsed options and the context.
 protocol PipelineStage: Sendable {
   associatedtype Options: ParsableArguments
+  associatedtype Outcome: StageReport
   /// Arguments the pipeline supplies in place of options the command line requires.
   static var suppliedArguments: [String] { get }
   init(options: Options, context: StageContext) throws
-  func run() async throws -> StageOutcome
+  func run() async throws -> Outcome
   static func problem(with arguments: [String]) -> String?
-  static func run(arguments: [String], context: StageContext) async throws -> StageOutcome
+  static func run(arguments: [String], context: StageContext) async throws -> Outcome
 }
 
 extension PipelineStage {
@@ -63,7 +64,7 @@ package enum StageKind: String, CaseIterable, Sendable {
   }
 
   /// Runs the stage with `arguments` in `context`.
-  func run(arguments: [String], context: StageContext) async throws -> StageOutcome {
+  func run(arguments: [String], context: StageContext) async throws -> any StageReport {
     try await type.run(arguments: arguments, context: context)
   }
 }
@@ -78,7 +79,7 @@ extension PipelineStage {
     }
   }
 
-  static func run(arguments: [String], context: StageContext) async throws -> StageOutcome {
+  static func run(arguments: [String], context: StageContext) async throws -> Outcome {
     try await Self(options: try Options.parse(arguments + suppliedArguments), context: context)
       .run()
   }

@@ -35,14 +35,9 @@ package struct ApplyStage: Sendable {
 
   package static let name = "apply"
 
-  /// Runs, and counts the pictures (photos or frames) cartoonized. Writes no manifest: the
-  /// output is pictures, not a dataset.
-  package func run() async throws -> StageOutcome {
-    let count = try await cartoonizeAll()
-    return .ran(
-      StageRecord(
-        stage: Self.name, parameters: ["model": options.model], inputFingerprint: "",
-        counts: ["pictures": count]))
+  /// Runs, and counts the pictures (photos or frames) cartoonized.
+  package func run() async throws -> ApplyOutcome {
+    ApplyOutcome(output: output, pictures: try await cartoonizeAll())
   }
 
   private func cartoonizeAll() async throws -> Int {
@@ -164,4 +159,16 @@ package struct ApplyStage: Sendable {
     progress.finish("\(count) frames cartoonized")
     return count
   }
+}
+
+/// What cartoonizing came to. The output is pictures, not a dataset: no manifest.
+package struct ApplyOutcome: StageReport {
+  package var output: URL
+  /// Photos or frames cartoonized.
+  package var pictures: Int
+
+  package var stage: String { ApplyStage.name }
+  package var summary: String { "\(stage): \(pictures) pictures cartoonized into \(output.path)" }
+  package var brief: String { "\(pictures) pictures cartoonized" }
+  package var warnings: [String] { [] }
 }

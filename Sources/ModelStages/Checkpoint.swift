@@ -17,21 +17,65 @@ package struct Checkpoint: Codable, Sendable, Equatable {
 
   package static let folderName = "checkpoints"
 
+  /// Where training resumes: batch `batch` of epoch `epoch`.
+  package struct Position: Sendable, Equatable, Comparable {
+    package var epoch: Int
+    package var batch: Int
+
+    package static let start = Position(epoch: 0, batch: 0)
+
+    package init(epoch: Int, batch: Int) {
+      self.epoch = epoch
+      self.batch = batch
+    }
+
+    package static func < (a: Position, b: Position) -> Bool {
+      (a.epoch, a.batch) < (b.epoch, b.batch)
+    }
+  }
+
+  package var position: Position { Position(epoch: epoch, batch: batch) }
+
   var baseName: String { String(format: "epoch-%04d-batch-%06d", epoch, batch) }
 
-  /// The most advanced complete checkpoint of a run folder, if any.
+  /// The most advanced checkpoint of a run folder, if any. Its record is written last, so a
+  /// record means a complete checkpoint; a record that is damaged, or whose weights are
+  /// gone, is an error naming it rather than a silent step back to an older one.
   package static func latest(in run: URL) throws -> (checkpoint: Checkpoint, weights: URL)? {
     let folder = run.appendingPathComponent(folderName)
-    guard FileManager.default.fileExists(atPath: folder.path) else { return nil }
-    for record in try FileIO.files(in: folder, extensions: ["json"]).reversed() {
-      let weights = record.deletingPathExtension().appendingPathExtension("safetensors")
-      guard let data = FileManager.default.contents(atPath: record.path),
-        let checkpoint = try? JSONDecoder().decode(Checkpoint.self, from: data),
-        FileIO.fileSize(weights) != nil
-      else { continue }
-      return (checkpoint, weights)
+    guard FileManager.default.fileExists(atPath: folder.path),
+      let record = try FileIO.files(in: folder, extensions: ["json"]).last
+    else { return nil }
+    let weights = record.deletingPathExtension().appendingPathExtension("safetensors")
+    guard FileIO.fileSize(weights) != nil else {
+      throw CelError.invalidInput(
+        record.path, reason: "has no \(weights.lastPathComponent) beside it: remove the record")
     }
-    return nil
+    return (try read(record), weights)
+  }
+
+  /// Reads a checkpoint record, refusing one whose numbers no run writes.
+  package static func read(_ record: URL) throws -> Checkpoint {
+    guard let data = FileManager.default.contents(atPath: record.path) else {
+      throw CelError.unreadable(record.path, reason: "cannot open")
+    }
+    let checkpoint: Checkpoint
+    do {
+      checkpoint = try JSONDecoder().decode(Checkpoint.self, from: data)
+    } catch {
+      throw CelError.invalidInput(
+        record.path, reason: "is not a checkpoint record (\(JSONFailure(error)))")
+    }
+    let counts = [
+      checkpoint.epoch, checkpoint.batch, checkpoint.generatorSteps,
+      checkpoint.discriminatorSteps,
+    ]
+    let rates = [checkpoint.generatorRate, checkpoint.discriminatorRate]
+    guard counts.allSatisfy({ $0 >= 0 }), rates.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+      throw CelError.invalidInput(
+        record.path, reason: "is damaged: a negative position or step count, or a bad rate")
+    }
+    return checkpoint
   }
 
   /// Writes the trainer's tensors, then this record, each atomically.

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Training
 
+extension Trainer.Device: ExpressibleByArgument {}
+
 /// Normalisation layers of a trained network.
 package enum NormKind: String, ExpressibleByArgument, CaseIterable, Sendable, Codable {
   case batch, instance
@@ -72,6 +74,10 @@ package struct TrainOptions: ParsableArguments, Sendable {
   @Option(help: "Photos in each epoch's sample grid.")
   package var samples = 4
 
+  @Option(
+    help: "Where to train: cpu, cuda, or auto (a GPU when libtorch has CUDA and sees one).")
+  package var device: Trainer.Device = .auto
+
   @Option(help: "Threads libtorch uses (default: all cores).")
   package var threads: Int?
 
@@ -99,9 +105,16 @@ package struct TrainOptions: ParsableArguments, Sendable {
 
   var decayEpochs: [Int] { (lrSteps ?? "").split(separator: ",").compactMap { Int($0) } }
 
+  /// The learning rate of `epoch`: `--lr` divided by 10 at each `--lr-steps` epoch passed
+  /// (epochs counted from the first initialisation epoch).
+  func rate(at epoch: Int) -> Float {
+    decayEpochs.filter { epoch >= $0 }.reduce(lr) { rate, _ in rate / 10 }
+  }
+
   var trainerOptions: Trainer.Options {
     var options = Trainer.Options()
     options.isBatchNorm = norm == .batch
+    options.device = device
     options.generatorRate = lr
     options.discriminatorRate = lr
     options.beta1 = beta1
@@ -112,7 +125,8 @@ package struct TrainOptions: ParsableArguments, Sendable {
     return options
   }
 
-  /// What a run is: a resumed run must ask for the same.
+  /// What a run is: a resumed run must ask for the same. `--epochs`, `--samples` and
+  /// `--threads` may change.
   struct RunSettings: Codable, Equatable {
     var norm: NormKind
     var imageSize: Int
@@ -121,11 +135,47 @@ package struct TrainOptions: ParsableArguments, Sendable {
     var initEpochs: Int
     var contentWeight: Float
     var styleWeight: Float
+    // Optional so that the run.json of a run started before they were recorded still
+    // reads; such a run does not check them.
+    var lr: Float?
+    var lrSteps: [Int]?
+    var beta1: Float?
+    var beta2: Float?
+    /// The VGG19 file's fingerprint (size, first and last megabyte).
+    var vgg: String?
+
+    /// The options in `asked` that differ from this run's, each as the run's own value.
+    func differences(from asked: RunSettings) -> [String] {
+      func text(_ value: (some Any)?) -> String? { value.map { "\($0)" } }
+      func steps(_ epochs: [Int]?) -> String? {
+        epochs.map { $0.isEmpty ? "none" : $0.map(String.init).joined(separator: ",") }
+      }
+      let pairs: [(String, String?, String?)] = [
+        ("--norm", norm.rawValue, asked.norm.rawValue),
+        ("--image-size", text(imageSize), text(asked.imageSize)),
+        ("--batch", text(batch), text(asked.batch)), ("--seed", text(seed), text(asked.seed)),
+        ("--init-epochs", text(initEpochs), text(asked.initEpochs)),
+        ("--content-weight", text(contentWeight), text(asked.contentWeight)),
+        ("--style-weight", text(styleWeight), text(asked.styleWeight)),
+        ("--lr", text(lr), text(asked.lr)),
+        ("--lr-steps", steps(lrSteps), steps(asked.lrSteps)),
+        ("--beta1", text(beta1), text(asked.beta1)), ("--beta2", text(beta2), text(asked.beta2)),
+      ]
+      var differences = pairs.compactMap { option, run, wanted -> String? in
+        guard let run, run != wanted else { return nil }
+        return "\(option) \(run) (asked: \(wanted ?? "none"))"
+      }
+      if let vgg, vgg != asked.vgg {
+        differences.append("--vgg another file (its fingerprint was \(vgg))")
+      }
+      return differences
+    }
   }
 
-  var settings: RunSettings {
+  func settings(vggFingerprint: String) -> RunSettings {
     RunSettings(
       norm: norm, imageSize: imageSize, batch: batch, seed: seed, initEpochs: initEpochs,
-      contentWeight: contentWeight, styleWeight: styleWeight)
+      contentWeight: contentWeight, styleWeight: styleWeight, lr: lr, lrSteps: decayEpochs,
+      beta1: beta1, beta2: beta2, vgg: vggFingerprint)
   }
 }

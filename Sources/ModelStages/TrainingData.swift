@@ -77,10 +77,15 @@ struct TrainingData: Sendable {
     }
   }
 
-  /// Reads a batch as planar RGB floats in [-1, 1], each picture resized to `size`².
-  static func load(_ items: [Item], size: Int) throws -> (
-    photos: [Float], styles: [Float], smoothed: [Float]
-  ) {
+  /// A batch's pictures as planar RGB floats in [-1, 1].
+  struct Batch: Sendable {
+    var photos: [Float]
+    var styles: [Float]
+    var smoothed: [Float]
+  }
+
+  /// Reads a batch, each picture resized to `size`².
+  static func load(_ items: [Item], size: Int) throws -> Batch {
     var photos: [Float] = []
     var styles: [Float] = []
     var smoothed: [Float] = []
@@ -89,7 +94,7 @@ struct TrainingData: Sendable {
       styles += try planes(item.style, size: size, flipped: item.flipsStyle)
       smoothed += try planes(item.smooth, size: size, flipped: item.flipsStyle)
     }
-    return (photos, styles, smoothed)
+    return Batch(photos: photos, styles: styles, smoothed: smoothed)
   }
 
   static func planes(_ url: URL, size: Int, flipped: Bool = false) throws -> [Float] {

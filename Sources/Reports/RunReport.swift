@@ -9,41 +9,17 @@ package struct RunReport {
 
   package init(run: URL) { self.run = run }
 
-  struct Row {
-    var epoch: Int
-    var batch: Int
-    /// Content, style, generator adversarial, discriminator, three accuracies, seconds.
-    var values: [Double]
-  }
-
-  /// The rows that parse, and how many did not.
-  static func rows(_ url: URL) -> (rows: [Row], malformed: Int)? {
-    guard let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
-    var rows: [Row] = []
-    var malformed = 0
-    for line in text.split(separator: "\n").dropFirst() {
-      let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-      let numbers = fields.dropFirst(3).compactMap { Double($0) }
-      guard fields.count == 11, let epoch = Int(fields[0]), let batch = Int(fields[1]),
-        numbers.count == 8
-      else {
-        malformed += 1
-        continue
-      }
-      rows.append(Row(epoch: epoch, batch: batch, values: numbers))
-    }
-    return (rows, malformed)
-  }
-
   package func write() throws -> URL {
     let folder = run.appendingPathComponent("report")
     try FileIO.createDirectory(folder)
     var body = "<h1>Training run \(HTML.escape(run.lastPathComponent))</h1>"
-    if let parsed = Self.rows(run.appendingPathComponent("metrics.csv")) {
-      let rows = parsed.rows
-      if parsed.malformed > 0 {
+    if let file = FileManager.default.contents(
+      atPath: run.appendingPathComponent("metrics.csv").path)
+    {
+      let (rows, unreadable) = MetricsRow.rows(of: file)
+      if unreadable > 0 {
         body += HTML.missing(
-          "\(parsed.malformed) unreadable rows of metrics.csv skipped (a run stopped mid-write).")
+          "\(unreadable) unreadable rows of metrics.csv skipped (a run stopped mid-write).")
       }
       body += "<p>\(rows.count) steps over \(Set(rows.map(\.epoch)).count) epochs.</p>"
       func series(_ names: [String], _ columns: [Int]) -> [SVGChart.Series] {

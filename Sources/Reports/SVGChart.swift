@@ -14,8 +14,12 @@ struct SVGChart {
   var height = 240.0
   private let margin = (left: 56.0, right: 150.0, top: 12.0, bottom: 28.0)
 
-  /// Lines over a shared x axis, with a legend.
+  /// Lines over a shared x axis, with a legend. Points that are not finite (a loss of a
+  /// run that diverged) are left out.
   func lines(_ series: [Series], xLabel: String) -> String {
+    let series = series.map { line in
+      Series(name: line.name, points: line.points.filter { $0.x.isFinite && $0.y.isFinite })
+    }
     let all = series.flatMap(\.points)
     guard let minX = all.map(\.x).min(), let maxX = all.map(\.x).max(),
       let minY = all.map(\.y).min(), let maxY = all.map(\.y).max()

@@ -1,8 +1,18 @@
 import CelCore
 import Foundation
 
-/// What running a stage came to.
-package enum StageOutcome: Sendable {
+/// What a stage's run came to, as the terminal shows it.
+package protocol StageReport: Sendable {
+  var stage: String { get }
+  /// One line for the terminal.
+  var summary: String { get }
+  /// The few words a film's progress line gives the stage.
+  var brief: String { get }
+  var warnings: [String] { get }
+}
+
+/// What running a dataset stage came to: the record it left in the manifest.
+package enum StageOutcome: StageReport {
   /// The manifest already covered these parameters and this input: nothing was done.
   case upToDate(StageRecord)
   case ran(StageRecord)
@@ -24,6 +34,20 @@ package enum StageOutcome: Sendable {
     }
   }
 
+  package var brief: String {
+    switch self {
+    case .upToDate(let record): "\(record.stage) up to date"
+    case .ran(let record) where record.stage == ExtractStage.name:
+      "\(record.counts["kept", default: 0]) frames kept of \(record.counts["decoded", default: 0])"
+    case .ran(let record) where record.stage == TileStage.name:
+      "\(record.counts["tiles", default: 0]) tiles"
+    case .ran(let record): record.stage
+    }
+  }
+
+  package var stage: String { record.stage }
+  package var warnings: [String] { record.warnings }
+
   private func valShare(_ counts: [String: Int]) -> String {
     guard let val = counts["val-tiles"], let train = counts["train-tiles"], val + train > 0 else {
       return ""
@@ -34,10 +58,10 @@ package enum StageOutcome: Sendable {
 
 /// Prints a stage's one-line summary to standard output and its warnings to standard error,
 /// each headed by `subject` (the stage's name unless told otherwise, such as the film).
-package func report(_ outcome: StageOutcome, quiet: Bool, subject: String? = nil) {
+package func report(_ outcome: some StageReport, quiet: Bool, subject: String? = nil) {
   if !quiet { print(outcome.summary) }
-  let subject = subject ?? outcome.record.stage
-  for warning in outcome.record.warnings {
+  let subject = subject ?? outcome.stage
+  for warning in outcome.warnings {
     FileHandle.standardError.write(Data("warning: \(subject): \(warning)\n".utf8))
   }
 }

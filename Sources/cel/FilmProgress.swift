@@ -16,27 +16,18 @@ final class FilmProgress: Sendable {
     self.isQuiet = quiet
   }
 
-  func finished(_ film: FilmSet.Film, _ outcomes: [StageOutcome]) {
+  func finished(_ film: FilmSet.Film, _ outcomes: [any StageReport]) {
     let number = done.withLock { count in
       count += 1
       return count
     }
     for outcome in outcomes {
-      for warning in outcome.record.warnings {
+      for warning in outcome.warnings {
         FileHandle.standardError.write(Data("warning: film \(film.name): \(warning)\n".utf8))
       }
     }
     guard !isQuiet else { return }
-    let parts = outcomes.map { outcome -> String in
-      switch outcome {
-      case .upToDate(let record): "\(record.stage) up to date"
-      case .ran(let record) where record.stage == ExtractStage.name:
-        "\(record.counts["kept", default: 0]) frames kept of \(record.counts["decoded", default: 0])"
-      case .ran(let record) where record.stage == TileStage.name:
-        "\(record.counts["tiles", default: 0]) tiles"
-      case .ran(let record): record.stage
-      }
-    }
+    let parts = outcomes.map(\.brief)
     let seconds = Date().timeIntervalSince(start)
     print(
       "film \(film.name) [\(number)/\(total), \(String(format: "%.0f", seconds)) s]: "

@@ -37,21 +37,25 @@ import Testing
       ["run", "Pipelines/photos-to-dataset.yaml", "-i", pictures.path, "-o", photos.path, "-q"])
     guard tiled.status == 0 else { throw CelError.invalidRequest(tiled.errors) }
     let vgg = folder.appendingPathComponent("vgg19-features.pth")
+    try saveVGG(to: vgg, seed: 0)
+    return Inputs(style: style, photos: photos, vgg: vgg)
+  }
+
+  static func saveVGG(to file: URL, seed: Int) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
     process.arguments = [
       "-c",
       """
       import collections, sys, torch, torchvision
-      torch.manual_seed(0)
+      torch.manual_seed(int(sys.argv[2]))
       state = torchvision.models.vgg19().state_dict()
       torch.save(collections.OrderedDict((k, v) for k, v in state.items() if k.startswith("features.")), sys.argv[1])
       """,
-      vgg.path,
+      file.path, String(seed),
     ]
     try process.run()
     process.waitUntilExit()
-    return Inputs(style: style, photos: photos, vgg: vgg)
   }
 
   func arguments(_ inputs: Inputs, run: URL, epochs: Int = 1) -> [String] {
@@ -237,10 +241,31 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: run.path))
 
     #expect(try train.run(arguments(inputs, run: run)).status == 0)
-    var otherNorm = arguments(inputs, run: run) + ["--resume"]
-    otherNorm += ["--norm", "instance"]
-    let mismatch = try train.run(otherNorm)
-    #expect(mismatch.errors.hasPrefix("Error: \(run.path): was started with --norm batch"))
+    // A resumed run takes none of the settings that shape its updates from the command line.
+    let changed =
+      arguments(inputs, run: run) + [
+        "--resume", "--norm", "instance", "--lr", "1e-4", "--lr-steps", "3", "--beta1", "0.9",
+      ]
+    let mismatch = try train.run(changed)
+    #expect(
+      mismatch.errors
+        == "Error: \(run.path): was started otherwise: --norm batch (asked: instance), --lr 0.0002 (asked: 0.0001), --lr-steps none (asked: 3), --beta1 0.5 (asked: 0.9); resume it with the same\n"
+    )
+    let otherVGG = folder.appendingPathComponent("other-vgg.pth")
+    try Self.saveVGG(to: otherVGG, seed: 1)
+    var withOtherVGG = arguments(inputs, run: run) + ["--resume"]
+    withOtherVGG[5] = otherVGG.path
+    let vggMismatch = try train.run(withOtherVGG)
+    #expect(
+      vggMismatch.errors.hasPrefix(
+        "Error: \(run.path): was started otherwise: --vgg another file (its fingerprint was "))
+    // The same VGG19 file moved elsewhere is the same file.
+    let movedVGG = folder.appendingPathComponent("moved-vgg.pth")
+    try FileManager.default.copyItem(at: inputs.vgg, to: movedVGG)
+    var withMovedVGG = arguments(inputs, run: run, epochs: 1) + ["--resume"]
+    withMovedVGG[5] = movedVGG.path
+    let moved = try train.run(withMovedVGG)
+    #expect(moved.status == 0, "\(moved.errors)")
     let again = try train.run(arguments(inputs, run: run))
     #expect(again.errors.hasPrefix("Error: \(run.path): cannot write: holds a run already"))
 
