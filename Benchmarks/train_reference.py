@@ -1,7 +1,9 @@
 """The same CartoonGAN training step in PyTorch's Python API, the peer of cel-bench
 train-step: generator (reflection padding, batch norm), the paper's patch discriminator,
 VGG19 features[:26] (frozen) for the content loss (weight 10), logistic adversarial
-losses, Adam (2e-4, betas 0.5/0.999); a discriminator step, then a generator step.
+losses, Adam (2e-4, betas 0.5/0.999); a discriminator step, then a generator step with the
+discriminator's parameters frozen (requires_grad_(False)), as careful GAN code writes it, so
+its weight gradients are not computed only to be dropped.
 
     python3 train_reference.py [BATCH] [SIZE] [STEPS] [THREADS]
 """
@@ -43,8 +45,10 @@ def step():
     d_loss.backward()
     d_opt.step()
     g_opt.zero_grad()
+    discriminator.requires_grad_(False)
     g_loss = logistic(discriminator(generated), 1) + 10 * F.l1_loss(features(generated), features(photos).detach())
     g_loss.backward()
+    discriminator.requires_grad_(True)
     g_opt.step()
 
 

@@ -1,0 +1,166 @@
+"""CartoonGAN training steps as a careful PyTorch user writes them, from a state Celshade
+hands over, for the step-for-step parity test of cel-train.
+
+    python3 train_steps_reference.py STATE.safetensors BATCHES.safetensors OUT_FOLDER NORM STEPS \
+        [THREADS]
+
+STATE holds the generator ("g."), the discriminator ("d."), their batch-norm statistics and
+Adam's moments ("adam.g.NAME.exp_avg", ...), named as cel-train's checkpoints name them, and
+VGG19's convolutions ("vgg.features.N.weight", ...); its metadata holds Adam's step counts ("generator_steps", "discriminator_steps"). BATCHES holds
+"photos.K", "styles.K" and "smoothed.K" for every step K. NORM is batch or instance. STEPS
+is a comma-separated list of "init:LR" or "adversarial:LR". The networks are the ones in
+Benchmarks/cartoongan_torch.py; VGG19 is torchvision's features[:26].
+
+After step K, OUT_FOLDER/state-K.safetensors holds every tensor as STATE does, and
+OUT_FOLDER/losses.json every step's losses. OUT_FOLDER/zero-gradient.json lists the biases
+whose true gradient is zero (see zero_gradient_biases): Adam turns their rounding noise into
+updates of size lr on both sides, so they are not compared.
+"""
+import json
+import os
+import sys
+
+import torch
+import torch.nn.functional as F
+import torchvision
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "..", "..", "..", "Benchmarks"))
+from cartoongan_torch import Discriminator, Generator, load_safetensors, save_safetensors  # noqa: E402
+
+state_path, batches_path, out, norm, plan = sys.argv[1:6]
+torch.set_num_threads(int(sys.argv[6]) if len(sys.argv) > 6 else 1)
+is_batch = norm == "batch"
+
+state = load_safetensors(state_path)
+with open(state_path, "rb") as file:
+    length = int.from_bytes(file.read(8), "little")
+    metadata = json.loads(file.read(length))["__metadata__"]
+batches = load_safetensors(batches_path)
+
+networks = {"g.": Generator(is_batch), "d.": Discriminator(is_batch)}
+for prefix, network in networks.items():
+    own = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
+    for name, buffer in network.state_dict().items():
+        if name.endswith("num_batches_tracked"):
+            own[name] = buffer  # momentum is fixed, so the count changes nothing
+    network.load_state_dict(own, strict=True)
+generator, discriminator = networks["g."], networks["d."]
+
+vgg = torchvision.models.vgg19().features[:26]
+vgg.load_state_dict({k[len("vgg.features."):]: v for k, v in state.items() if k.startswith("vgg.")})
+vgg.requires_grad_(False)
+mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
+std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+
+
+def features(x):
+    return vgg(((x + 1) / 2 - mean) / std)
+
+
+def optimizer(prefix, network, steps):
+    adam = torch.optim.Adam(network.parameters(), 2e-4, betas=(0.5, 0.999))
+    if steps > 0:
+        for name, parameter in network.named_parameters():
+            adam.state[parameter] = {
+                "step": torch.tensor(float(steps)),
+                "exp_avg": state["adam." + prefix + name + ".exp_avg"].clone(),
+                "exp_avg_sq": state["adam." + prefix + name + ".exp_avg_sq"].clone()}
+    return adam
+
+
+g_opt = optimizer("g.", generator, int(metadata["generator_steps"]))
+d_opt = optimizer("d.", discriminator, int(metadata["discriminator_steps"]))
+
+
+def logistic(logits, target):
+    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
+
+
+def accuracy(logits, real):
+    return ((logits > 0) if real else (logits <= 0)).float().mean().item()
+
+
+def step(index, phase, lr):
+    for group in g_opt.param_groups + d_opt.param_groups:
+        group["lr"] = lr
+    photos = batches["photos.%d" % index]
+    generator.train()
+    discriminator.train()
+    if phase == "init":
+        g_opt.zero_grad()
+        content = F.l1_loss(features(generator(photos)), features(photos).detach())
+        content.backward()
+        g_opt.step()
+        return {"content": content.item()}
+    styles, smoothed = batches["styles.%d" % index], batches["smoothed.%d" % index]
+    d_opt.zero_grad()
+    generated = generator(photos)
+    real, smooth = discriminator(styles), discriminator(smoothed)
+    fake = discriminator(generated.detach())
+    d_loss = logistic(real, 1) + logistic(smooth, 0) + logistic(fake, 0)
+    d_loss.backward()
+    d_opt.step()
+    g_opt.zero_grad()
+    discriminator.requires_grad_(False)
+    adversarial = logistic(discriminator(generated), 1)
+    content = F.l1_loss(features(generated), features(photos).detach())
+    (adversarial + 10 * content).backward()
+    discriminator.requires_grad_(True)
+    g_opt.step()
+    return {"content": content.item(), "generator_adversarial": adversarial.item(),
+            "discriminator": d_loss.item(), "real_accuracy": accuracy(real, True),
+            "smooth_accuracy": accuracy(smooth, False), "fake_accuracy": accuracy(fake, False)}
+
+
+def snapshot():
+    tensors = {}
+    for prefix, network, adam in (("g.", generator, g_opt), ("d.", discriminator, d_opt)):
+        for name, tensor in network.state_dict().items():
+            if not name.endswith("num_batches_tracked"):
+                tensors[prefix + name] = tensor
+        for name, parameter in network.named_parameters():
+            moments = adam.state.get(parameter, {})
+            for moment in ("exp_avg", "exp_avg_sq"):
+                tensors["adam." + prefix + name + "." + moment] = moments.get(
+                    moment, torch.zeros_like(parameter))
+    return tensors
+
+
+def steps(adam, network):
+    moments = adam.state.get(next(network.parameters()), {})
+    return str(int(moments["step"].item())) if "step" in moments else "0"
+
+
+def zero_gradient_biases():
+    """Biases that reach a norm layer through nothing but reflection-padded convolutions:
+    such a convolution maps a per-channel constant to a per-channel constant, which the
+    norm's mean removes."""
+    norms = (torch.nn.BatchNorm2d, torch.nn.InstanceNorm2d)
+    names = []
+    for prefix, network in networks.items():
+        layers = [(name, module) for name, module in network.named_modules()
+                  if not list(module.children())]
+        for index, (name, module) in enumerate(layers):
+            if not isinstance(module, (torch.nn.Conv2d, torch.nn.ConvTranspose2d)):
+                continue
+            following = index + 1
+            while following < len(layers) and isinstance(layers[following][1], torch.nn.Conv2d) \
+                    and layers[following][1].padding_mode == "reflect":
+                following += 1
+            if following < len(layers) and isinstance(layers[following][1], norms):
+                names.append(prefix + name + ".bias")
+    return names
+
+
+os.makedirs(out, exist_ok=True)
+losses = []
+for index, item in enumerate(plan.split(",")):
+    phase, lr = item.split(":")
+    losses.append(step(index, phase, float(lr)))
+    save_safetensors(os.path.join(out, "state-%d.safetensors" % index), snapshot(), {
+        "generator_steps": steps(g_opt, generator), "discriminator_steps": steps(d_opt, discriminator)})
+with open(os.path.join(out, "losses.json"), "w") as file:
+    json.dump(losses, file)
+with open(os.path.join(out, "zero-gradient.json"), "w") as file:
+    json.dump(zero_gradient_biases(), file)
