@@ -1,6 +1,7 @@
 #include "BridgeSupport.hpp"
 #include "NamedTensors.hpp"
 #include "Networks.hpp"
+#include "ProcessGroup.hpp"
 
 #include <torch/torch.h>
 
@@ -59,6 +60,7 @@ struct tb_trainer {
   int64_t generatorSteps = 0, discriminatorSteps = 0;
   torch::Tensor mean, deviation; /* ImageNet normalisation, RGB */
   torch::Device device;
+  tb_process_group *group = nullptr; /* not owned; null when training alone */
 
   explicit tb_trainer(const tb_trainer_options &o)
       : options(o), generator(nullptr), discriminator(nullptr), vgg(nullptr),
@@ -101,9 +103,11 @@ struct tb_trainer {
     return vgg->forward(((images + 1) / 2 - mean) / deviation);
   }
 
-  /* Adam as PyTorch's torch.optim.Adam computes it, on the state kept here by name. */
+  /* Adam as PyTorch's torch.optim.Adam computes it, on the state kept here by name, after
+   * the gradients are averaged over the group when there is one. */
   void adamStep(const std::string &prefix, nn::Module &module, float rate, int64_t step) {
     torch::NoGradGuard noGrad;
+    if (group) averageGradients(module);
     double b1 = options.beta1, b2 = options.beta2;
     double correction1 = 1 - std::pow(b1, double(step)), correction2 = 1 - std::pow(b2, double(step));
     for (auto &item : module.named_parameters()) {
@@ -114,6 +118,24 @@ struct tb_trainer {
       state.squares.mul_(b2).addcmul_(param.grad(), param.grad(), 1 - b2);
       auto denominator = (state.squares.sqrt() / std::sqrt(correction2)).add_(1e-8);
       param.addcdiv_(state.average, denominator, -rate / correction1);
+    }
+  }
+
+  /* One all-reduce of every gradient, flattened into one buffer. */
+  void averageGradients(nn::Module &module) {
+    std::vector<torch::Tensor> gradients;
+    for (auto &param : module.parameters())
+      if (param.grad().defined()) gradients.push_back(param.grad());
+    if (gradients.empty()) return;
+    std::vector<torch::Tensor> views;
+    for (auto &g : gradients) views.push_back(g.reshape({-1}));
+    std::vector<torch::Tensor> flat{torch::cat(views)};
+    group->group->allreduce(flat)->wait();
+    flat[0].div_(group->size);
+    int64_t offset = 0;
+    for (auto &g : gradients) {
+      g.copy_(flat[0].narrow(0, offset, g.numel()).view_as(g));
+      offset += g.numel();
     }
   }
 
@@ -138,6 +160,8 @@ extern "C" tb_status tb_trainer_create(const tb_trainer_options *options, tb_tra
 }
 
 extern "C" void tb_trainer_free(tb_trainer *trainer) { delete trainer; }
+
+extern "C" void tb_trainer_join(tb_trainer *trainer, tb_process_group *group) { trainer->group = group; }
 
 extern "C" int tb_trainer_tensor_count(const tb_trainer *trainer) { return trainer->tensors.count(); }
 

@@ -63,7 +63,18 @@ package final class Trainer {
     self.options = options
   }
 
+  /// The group this trainer averages its gradients over; kept alive while the trainer is.
+  private var group: ProcessGroup?
+
   deinit { tb_trainer_free(handle) }
+
+  /// From now on every step averages its gradients over `group` before Adam's update, so
+  /// every rank makes the update of the mean loss over all ranks' batches. Batch norm
+  /// stays per rank.
+  package func join(_ group: ProcessGroup) {
+    self.group = group
+    tb_trainer_join(handle, group.handle)
+  }
 
   /// Where the networks train: "cuda" when libtorch was built with CUDA and sees a GPU, else
   /// "cpu".

@@ -1,5 +1,7 @@
 import CelCore
+import Foundation
 import TestSupport
+import Testing
 import Training
 
 /// Small trainers and batches the training tests share.
@@ -40,5 +42,72 @@ enum TrainerFixtures {
       }
       return values
     }
+  }
+
+  /// Every tensor of the trainer (VGG19's too), with Adam's step counts as metadata.
+  static func state(of trainer: Trainer) throws -> SafeTensors {
+    var tensors: [String: NumpyArray] = [:]
+    for (name, shape) in trainer.tensors {
+      tensors[name] = NumpyArray(
+        shape: shape, values: try trainer.tensor(name, count: shape.reduce(1, *)))
+    }
+    let steps = trainer.steps
+    return SafeTensors(
+      tensors: tensors,
+      metadata: [
+        "generator_steps": String(steps.generator),
+        "discriminator_steps": String(steps.discriminator),
+      ])
+  }
+
+  static func restore(_ state: SafeTensors, into trainer: Trainer) throws {
+    for (name, tensor) in state.tensors { try trainer.setTensor(name, tensor.values) }
+    trainer.steps = (
+      Int(state.metadata["generator_steps"] ?? "") ?? -1,
+      Int(state.metadata["discriminator_steps"] ?? "") ?? -1
+    )
+  }
+
+  /// The relative L2 norm of the difference between two updates of the same tensor.
+  static func updateDifference(before: [Float], ours: [Float], theirs: [Float]) -> Double {
+    var difference = 0.0
+    var reference = 0.0
+    for index in before.indices {
+      let a = Double(ours[index]) - Double(before[index])
+      let b = Double(theirs[index]) - Double(before[index])
+      difference += (a - b) * (a - b)
+      reference += b * b
+    }
+    return reference == 0 ? difference.squareRoot() : (difference / reference).squareRoot()
+  }
+
+  /// The relative L2 difference of the generator's compared weights, as one vector.
+  static func weightDifference(_ a: SafeTensors, _ b: SafeTensors, _ isCompared: (String) -> Bool)
+    throws -> Double
+  {
+    var difference = 0.0
+    var reference = 0.0
+    for (name, tensor) in b.tensors where name.hasPrefix("g.") && isCompared(name) {
+      for (x, y) in zip(try #require(a.tensors[name]).values, tensor.values) {
+        difference += Double(x - y) * Double(x - y)
+        reference += Double(y) * Double(y)
+      }
+    }
+    return (difference / reference).squareRoot()
+  }
+
+  /// Biases that reach a norm layer through nothing but reflection-padded convolutions: a
+  /// per-channel constant is removed by the norm's mean, so their true gradient is zero and
+  /// Adam turns rounding noise into updates of ±lr. The parity test checks this list against
+  /// the one PyTorch's modules give.
+  static let zeroGradientBiases: Set<String> = Set(
+    [0, 3, 4, 7, 8, 19, 20, 23, 24].map { "g.body.\($0).bias" }
+      + (11...18).flatMap { ["g.body.\($0).conv1.bias", "g.body.\($0).conv2.bias"] }
+      + [4, 9, 12].map { "d.body.\($0).bias" })
+
+  /// Whether a tensor's update is compared: not those biases, nor their Adam moments.
+  static func isCompared(_ name: String) -> Bool {
+    !zeroGradientBiases.contains(name)
+      && !zeroGradientBiases.contains { name.hasPrefix("adam.\($0).") }
   }
 }

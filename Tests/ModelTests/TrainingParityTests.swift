@@ -30,30 +30,6 @@ import Training
   static let batch = 2
   static let size = 32
 
-  /// Every tensor of the trainer (VGG19's too), with Adam's step counts as metadata.
-  func state(of trainer: Trainer) throws -> SafeTensors {
-    var tensors: [String: NumpyArray] = [:]
-    for (name, shape) in trainer.tensors {
-      tensors[name] = NumpyArray(
-        shape: shape, values: try trainer.tensor(name, count: shape.reduce(1, *)))
-    }
-    let steps = trainer.steps
-    return SafeTensors(
-      tensors: tensors,
-      metadata: [
-        "generator_steps": String(steps.generator),
-        "discriminator_steps": String(steps.discriminator),
-      ])
-  }
-
-  func restore(_ state: SafeTensors, into trainer: Trainer) throws {
-    for (name, tensor) in state.tensors { try trainer.setTensor(name, tensor.values) }
-    trainer.steps = (
-      Int(state.metadata["generator_steps"] ?? "") ?? -1,
-      Int(state.metadata["discriminator_steps"] ?? "") ?? -1
-    )
-  }
-
   func step(_ trainer: Trainer, _ step: Step, batches: SafeTensors, index: Int) throws
     -> Trainer.StepLosses
   {
@@ -67,24 +43,11 @@ import Training
       size: Self.size)
   }
 
-  /// The relative L2 norm of the difference between two updates of the same tensor.
-  func updateDifference(before: [Float], ours: [Float], theirs: [Float]) -> Double {
-    var difference = 0.0
-    var reference = 0.0
-    for index in before.indices {
-      let a = Double(ours[index]) - Double(before[index])
-      let b = Double(theirs[index]) - Double(before[index])
-      difference += (a - b) * (a - b)
-      reference += b * b
-    }
-    return reference == 0 ? difference.squareRoot() : (difference / reference).squareRoot()
-  }
-
   @Test(arguments: [true, false])
   func everyStepUpdatesAsPyTorchsDoesFromTheSameState(batchNorm: Bool) throws {
     let folder = try makeTemporaryDirectory()
     let trainer = try TrainerFixtures.trainer(seed: 5, batchNorm: batchNorm)
-    let start = try state(of: trainer)
+    let start = try TrainerFixtures.state(of: trainer)
     let startFile = folder.appendingPathComponent("start.safetensors")
     try start.encoded().write(to: startFile)
     var pictures: [String: NumpyArray] = [:]
@@ -111,12 +74,8 @@ import Training
     let zeroGradient = Set(
       try JSONDecoder().decode(
         [String].self, from: Data(contentsOf: out.appendingPathComponent("zero-gradient.json"))))
-    #expect(zeroGradient.contains("g.body.0.bias") && zeroGradient.contains("d.body.4.bias"))
-    // Those biases' Adam moments hold the same noise.
-    func isCompared(_ name: String) -> Bool {
-      !zeroGradient.contains(name)
-        && !zeroGradient.contains { name.hasPrefix("adam.\($0).") }
-    }
+    #expect(zeroGradient == TrainerFixtures.zeroGradientBiases)
+    let isCompared = TrainerFixtures.isCompared
 
     var before = start
     for (index, planned) in Self.plan.enumerated() {
@@ -143,12 +102,13 @@ import Training
           abs(value - reference) <= 1e-5 * abs(reference),
           "step \(index): \(name) \(value) \(reference)")
       }
-      let ours = try state(of: trainer)
+      let ours = try TrainerFixtures.state(of: trainer)
       var compared = 0
       for (name, tensor) in theirs.tensors where isCompared(name) {
         let previous = try #require(before.tensors[name]).values
         let mine = try #require(ours.tensors[name]).values
-        let difference = updateDifference(before: previous, ours: mine, theirs: tensor.values)
+        let difference = TrainerFixtures.updateDifference(
+          before: previous, ours: mine, theirs: tensor.values)
         #expect(difference <= 1e-3, "step \(index): \(name) updates differ by \(difference)")
         compared += 1
       }
@@ -157,9 +117,9 @@ import Training
         ours.metadata["generator_steps"] == theirs.metadata["generator_steps"]
           && ours.metadata["discriminator_steps"] == theirs.metadata["discriminator_steps"])
       // Re-sync: the next step starts from PyTorch's state on both sides.
-      try restore(
+      try TrainerFixtures.restore(
         SafeTensors(tensors: theirs.tensors, metadata: theirs.metadata), into: trainer)
-      before = try state(of: trainer)
+      before = try TrainerFixtures.state(of: trainer)
     }
 
     // Free-running over the initialisation phase, the two part no faster than cel-train
@@ -169,11 +129,11 @@ import Training
     let initialisation = Self.plan.prefix { $0.initialisation }
     func freeRun(from shared: SafeTensors) throws -> SafeTensors {
       let free = try TrainerFixtures.trainer(seed: 99, batchNorm: batchNorm)
-      try restore(shared, into: free)
+      try TrainerFixtures.restore(shared, into: free)
       for (index, planned) in initialisation.enumerated() {
         _ = try step(free, planned, batches: batches, index: index)
       }
-      return try state(of: free)
+      return try TrainerFixtures.state(of: free)
     }
     var nudged = start
     for (name, tensor) in start.tensors where name.hasPrefix("g.") {
@@ -184,23 +144,8 @@ import Training
     let ours = try freeRun(from: start)
     let theirs = try SafeTensors.read(
       out.appendingPathComponent("state-\(initialisation.count - 1).safetensors"))
-    let ownDrift = try weightDifference(ours, try freeRun(from: nudged), isCompared)
-    let drift = try weightDifference(ours, theirs, isCompared)
+    let ownDrift = try TrainerFixtures.weightDifference(ours, try freeRun(from: nudged), isCompared)
+    let drift = try TrainerFixtures.weightDifference(ours, theirs, isCompared)
     #expect(drift <= ownDrift, "free-running: \(drift) from PyTorch, \(ownDrift) from itself")
-  }
-
-  /// The relative L2 difference of the generator's compared weights, as one vector.
-  func weightDifference(_ a: SafeTensors, _ b: SafeTensors, _ isCompared: (String) -> Bool)
-    throws -> Double
-  {
-    var difference = 0.0
-    var reference = 0.0
-    for (name, tensor) in b.tensors where name.hasPrefix("g.") && isCompared(name) {
-      for (x, y) in zip(try #require(a.tensors[name]).values, tensor.values) {
-        difference += Double(x - y) * Double(x - y)
-        reference += Double(y) * Double(y)
-      }
-    }
-    return (difference / reference).squareRoot()
   }
 }

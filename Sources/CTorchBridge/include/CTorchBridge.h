@@ -153,6 +153,27 @@ typedef enum { TB_LOSS_L1 = 0, TB_LOSS_LOGISTIC = 1, TB_LOSS_GRAM = 2 } tb_loss;
 tb_status tb_loss_evaluate(tb_loss loss, const float *a, const float *b, int64_t count, int batch,
                            int channels, float *value);
 
+/* ---- Several processes training one model -----------------------------------------------
+ * A tb_process_group is this process's place in a group of `size` processes that train one
+ * model together (c10d's Gloo process group over TCP). Ranks meet through a TCP store at
+ * store_host:store_port, which rank 0 serves. Gloo binds to the network interface named by
+ * `interface`, else to the address `hostname` resolves to, else to this machine's hostname's.
+ * Creating blocks until every rank has joined, or fails after timeout_ms. */
+typedef struct tb_process_group tb_process_group;
+
+tb_status tb_process_group_create(const char *store_host, int store_port, int rank, int size,
+                                  const char *interface, const char *hostname, int timeout_ms,
+                                  tb_process_group **out);
+void tb_process_group_free(tb_process_group *group); /* NULL is a no-op */
+/* Replaces `count` values by their mean over the group's ranks (every rank calls it). */
+tb_status tb_process_group_average(tb_process_group *group, float *values, int64_t count);
+
+/* From now on every step of `trainer` averages its gradients over `group` before each Adam
+ * step, so every rank makes the same update: that of the mean loss over all ranks' batches.
+ * Batch norm stays per rank: each normalises by its own batch and keeps its own running
+ * statistics. The group must outlive the trainer's steps. */
+void tb_trainer_join(tb_trainer *trainer, tb_process_group *group);
+
 const char *tb_last_error(void); /* thread-local; valid until the next failing call */
 
 #ifdef __cplusplus

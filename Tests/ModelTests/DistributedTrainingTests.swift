@@ -1,0 +1,103 @@
+import CelCore
+import Dispatch
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+import Training
+
+/// Data-parallel training over c10d's Gloo process group, two ranks on threads of this
+/// process talking over TCP on localhost.
+@Suite(.tags(.slow), .serialized) struct DistributedTrainingTests {
+  /// A trainer that crosses to the thread of its rank; each is used by one thread at a time.
+  final class Rank: @unchecked Sendable {
+    let trainer: Trainer
+    var group: ProcessGroup?
+    var losses: [Trainer.StepLosses] = []
+    var failure: (any Error)?
+    init(_ trainer: Trainer) { self.trainer = trainer }
+  }
+
+  static func freePort() -> Int { Int.random(in: 20_000..<60_000) }
+
+  /// Runs `body` for every rank at once, each on its own thread, after they join one group.
+  func together(_ ranks: [Rank], port: Int, _ body: @escaping @Sendable (Int, Rank) throws -> Void)
+    throws
+  {
+    DispatchQueue.concurrentPerform(iterations: ranks.count) { index in
+      let rank = ranks[index]
+      do {
+        let group = try ProcessGroup(
+          storeHost: "127.0.0.1", storePort: port, rank: index, size: ranks.count,
+          binding: .hostname("127.0.0.1"), timeout: .seconds(60))
+        rank.group = group
+        rank.trainer.join(group)
+        try body(index, rank)
+      } catch {
+        rank.failure = error
+      }
+    }
+    for rank in ranks { if let failure = rank.failure { throw failure } }
+  }
+
+  /// Two ranks with two pictures each make the update one rank makes with all four: the
+  /// gradients are averaged, and instance norm is per picture. One initialisation step and
+  /// one adversarial step, each from the same state.
+  @Test func twoRanksOfTwoMakeTheUpdateOfOneRankOfFour() throws {
+    let alone = try TrainerFixtures.trainer(seed: 5, batchNorm: false)
+    let start = try TrainerFixtures.state(of: alone)
+    let photos = TrainerFixtures.pictures(1, count: 4)
+    let styles = TrainerFixtures.pictures(20, count: 4)
+    let smoothed = TrainerFixtures.pictures(40, count: 4)
+    let half = photos.count / 2
+    let ranks = try (0..<2).map { _ in
+      let rank = Rank(try TrainerFixtures.trainer(seed: 77, batchNorm: false))
+      try TrainerFixtures.restore(start, into: rank.trainer)
+      return rank
+    }
+    for initialisation in [true, false] {
+      let before = try TrainerFixtures.state(of: alone)
+      let losses = try alone.step(
+        initialisation: initialisation, photos: photos, styles: styles, smoothed: smoothed,
+        batch: 4, size: 32)
+      try together(ranks, port: Self.freePort()) { index, rank in
+        let share = (index * half)..<((index + 1) * half)
+        rank.losses.append(
+          try rank.trainer.step(
+            initialisation: initialisation, photos: Array(photos[share]),
+            styles: Array(styles[share]), smoothed: Array(smoothed[share]), batch: 2, size: 32))
+      }
+      // The mean of the ranks' losses is the loss over all four.
+      let content = ranks.map { $0.losses.last?.content ?? 0 }.reduce(0, +) / 2
+      #expect(abs(content - losses.content) <= 1e-5 * losses.content)
+      let mine = try TrainerFixtures.state(of: alone)
+      let first = try TrainerFixtures.state(of: ranks[0].trainer)
+      let second = try TrainerFixtures.state(of: ranks[1].trainer)
+      var compared = 0
+      for (name, tensor) in mine.tensors
+      where !name.hasPrefix("vgg.") && TrainerFixtures.isCompared(name) {
+        let previous = try #require(before.tensors[name]).values
+        let theirs = try #require(first.tensors[name]).values
+        // Both ranks hold the same weights after every step.
+        #expect(theirs == second.tensors[name]?.values, "\(name) differs between the ranks")
+        let difference = TrainerFixtures.updateDifference(
+          before: previous, ours: theirs, theirs: tensor.values)
+        #expect(difference <= 1e-3, "\(name): the ranks' update differs by \(difference)")
+        compared += 1
+      }
+      #expect(compared > 100)
+      // The next step starts from the same state on both sides again.
+      for rank in ranks { try TrainerFixtures.restore(mine, into: rank.trainer) }
+    }
+  }
+
+  @Test func averagingGivesEveryRankTheMean() throws {
+    let ranks = try (0..<2).map { _ in Rank(try Trainer(options: Trainer.Options())) }
+    let results = Mutex<[Int: [Float]]>([:])
+    try together(ranks, port: Self.freePort()) { index, rank in
+      let mean = try #require(rank.group).average([Float(index), 10 * Float(index) + 1])
+      results.withLock { $0[index] = mean }
+    }
+    #expect(results.withLock { $0 } == [0: [0.5, 6], 1: [0.5, 6]])
+  }
+}
