@@ -26,11 +26,7 @@ final class MetricsLog: TrainingObserver {
   deinit { try? handle.close() }
 
   func stepFinished(_ step: TrainingStep) throws {
-    let losses = step.losses
-    let values = [
-      losses.content, losses.style, losses.generatorAdversarial, losses.discriminator,
-      losses.realAccuracy, losses.smoothAccuracy, losses.fakeAccuracy,
-    ].map(Double.init)
+    let values = step.losses.values.map(Double.init)
     let row = MetricsRow(
       epoch: step.epoch, batch: step.batch, isInitialisation: step.initialisation,
       values: values + [step.seconds])

@@ -143,6 +143,8 @@ package struct TrainOptions: ParsableArguments, Sendable {
     var beta2: Float?
     /// The VGG19 file's fingerprint (size, first and last megabyte).
     var vgg: String?
+    /// Processes training together: each takes `batch` of every batch of batch × ranks.
+    var ranks: Int?
 
     /// The options in `asked` that differ from this run's, each as the run's own value.
     func differences(from asked: RunSettings) -> [String] {
@@ -160,6 +162,7 @@ package struct TrainOptions: ParsableArguments, Sendable {
         ("--lr", text(lr), text(asked.lr)),
         ("--lr-steps", steps(lrSteps), steps(asked.lrSteps)),
         ("--beta1", text(beta1), text(asked.beta1)), ("--beta2", text(beta2), text(asked.beta2)),
+        ("ranks (processes)", text(ranks), text(asked.ranks)),
       ]
       var differences = pairs.compactMap { option, run, wanted -> String? in
         guard let run, run != wanted else { return nil }
@@ -172,10 +175,10 @@ package struct TrainOptions: ParsableArguments, Sendable {
     }
   }
 
-  func settings(vggFingerprint: String) -> RunSettings {
+  func settings(vggFingerprint: String, ranks: Int) -> RunSettings {
     RunSettings(
       norm: norm, imageSize: imageSize, batch: batch, seed: seed, initEpochs: initEpochs,
       contentWeight: contentWeight, styleWeight: styleWeight, lr: lr, lrSteps: decayEpochs,
-      beta1: beta1, beta2: beta2, vgg: vggFingerprint)
+      beta1: beta1, beta2: beta2, vgg: vggFingerprint, ranks: ranks)
   }
 }

@@ -31,35 +31,48 @@ package struct TrainStage: Sendable {
     let data = try TrainingData(
       style: URL(fileURLWithPath: options.style), photos: URL(fileURLWithPath: options.photos),
       sampleCount: options.samples)
-    guard data.photos.count >= options.batch else {
+    let ranks = try TrainingRanks.from(environment: ProcessInfo.processInfo.environment)
+    let ranksBatch = options.batch * (ranks?.size ?? 1)
+    guard data.photos.count >= ranksBatch else {
       throw CelError.invalidInput(
         options.photos,
-        reason: "has \(data.photos.count) train photos, fewer than --batch \(options.batch)")
+        reason: "has \(data.photos.count) train photos, fewer than a batch of \(ranksBatch)")
     }
+    // The ranks meet before any of them touches the run folder, so that a rank that fails
+    // there ends the others' wait at their first exchange.
+    let group = try ranks?.join()
     let url = URL(fileURLWithPath: options.run)
-    let settings = options.settings(vggFingerprint: try Fingerprint.ofFile(vggFile))
+    let settings = options.settings(
+      vggFingerprint: try Fingerprint.ofFile(vggFile), ranks: ranks?.size ?? 1)
+    let isWriter = ranks?.isWriter ?? true
     let folder =
-      options.resume
-      ? try RunFolder.resume(url, settings: settings)
-      : try RunFolder.create(url, settings: settings)
+      !isWriter
+      ? RunFolder(url: url)
+      : options.resume
+        ? try RunFolder.resume(url, settings: settings)
+        : try RunFolder.create(url, settings: settings)
     TorchRuntime.prepare(
       threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount, cachingMemory: true)
     let trainer = try Trainer(options: options.trainerOptions)
     try vgg.install(in: trainer)
-    let start = try folder.restoreLatest(into: trainer)
+    if let group { trainer.join(group) }
+    let start = options.resume ? try folder.restoreLatest(into: trainer) : .start
 
-    let observers: [any TrainingObserver] = [
-      try MetricsLog(folder.metrics, keepingBefore: start),
-      SampleGrids(photos: data.samples, size: options.imageSize, folder: folder.samples),
-      TensorBoardLog(writer: try TensorBoardWriter(folder: folder.board), samples: folder.samples),
-    ]
+    let observers: [any TrainingObserver] =
+      isWriter
+      ? [
+        try MetricsLog(folder.metrics, keepingBefore: start),
+        SampleGrids(photos: data.samples, size: options.imageSize, folder: folder.samples),
+        TensorBoardLog(
+          writer: try TensorBoardWriter(folder: folder.board), samples: folder.samples),
+      ] : []
     let loop = TrainingLoop(
       trainer: trainer, data: data, options: options, folder: folder,
       variant: options.norm == .batch ? .trainedBatchNorm : .trainedInstanceNorm,
-      observers: observers, isQuiet: isQuiet)
+      observers: observers, isQuiet: isQuiet || !isWriter, ranks: ranks, group: group)
     let steps = try await loop.run(from: start)
     return TrainOutcome(
-      run: url, device: trainer.device, steps: steps,
+      run: url, device: trainer.device, ranks: ranks?.size ?? 1, steps: steps,
       epochs: options.initEpochs + options.epochs - start.epoch)
   }
 }
@@ -69,13 +82,16 @@ package struct TrainStage: Sendable {
 package struct TrainOutcome: StageReport {
   package var run: URL
   package var device: String
+  /// Processes that trained together.
+  package var ranks: Int
   package var steps: Int
   /// Epochs finished by this call (a resumed run counts from where it resumed).
   package var epochs: Int
 
   package var stage: String { TrainStage.name }
   package var summary: String {
-    "\(stage): \(steps) steps over \(epochs) epochs on \(device), in \(run.path)"
+    "\(stage): \(steps) steps over \(epochs) epochs on \(device)"
+      + (ranks > 1 ? " in each of \(ranks) ranks" : "") + ", in \(run.path)"
   }
   package var brief: String { "\(steps) training steps" }
   package var warnings: [String] { [] }

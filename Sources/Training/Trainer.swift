@@ -41,6 +41,22 @@ package final class Trainer {
     package var realAccuracy: Float
     package var smoothAccuracy: Float
     package var fakeAccuracy: Float
+
+    /// The seven values in the order above.
+    package var values: [Float] {
+      [
+        content, style, generatorAdversarial, discriminator, realAccuracy, smoothAccuracy,
+        fakeAccuracy,
+      ]
+    }
+
+    package init(values: [Float]) {
+      precondition(values.count == 7, "a step measures seven values")
+      (content, style, generatorAdversarial, discriminator) = (
+        values[0], values[1], values[2], values[3]
+      )
+      (realAccuracy, smoothAccuracy, fakeAccuracy) = (values[4], values[5], values[6])
+    }
   }
 
   package let options: Options
@@ -134,11 +150,10 @@ package final class Trainer {
         handle, 0, photos, Int64(photos.count), styles, Int64(styles.count), smoothed,
         Int64(smoothed.count), Int32(batch), Int32(size), &losses)
     try check(status, "training step")
-    return StepLosses(
-      content: losses.content, style: losses.style,
-      generatorAdversarial: losses.generator_adversarial, discriminator: losses.discriminator,
-      realAccuracy: losses.real_accuracy, smoothAccuracy: losses.smooth_accuracy,
-      fakeAccuracy: losses.fake_accuracy)
+    return StepLosses(values: [
+      losses.content, losses.style, losses.generator_adversarial, losses.discriminator,
+      losses.real_accuracy, losses.smooth_accuracy, losses.fake_accuracy,
+    ])
   }
 
   /// The generator's pictures for planar RGB photos (evaluation mode).

@@ -25,14 +25,18 @@ struct Executable {
 
   var name: String
 
-  /// Starts the executable; the caller waits for it or stops it.
-  func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+  /// Starts the executable, with `environment` added to the test's; the caller waits for it
+  /// or stops it.
+  func start(_ arguments: [String], environment added: [String: String] = [:]) throws -> (
+    Process, Pipe, Pipe
+  ) {
     let process = Process()
     process.executableURL = Self.productsFolder.appendingPathComponent(name)
     process.arguments = arguments
     process.currentDirectoryURL = Self.packageRoot
     var environment = ProcessInfo.processInfo.environment
     environment["COLUMNS"] = "100"
+    environment.merge(added) { _, new in new }
     process.environment = environment
     let output = Pipe()
     let errors = Pipe()
@@ -42,8 +46,13 @@ struct Executable {
     return (process, output, errors)
   }
 
-  func run(_ arguments: [String]) throws -> Result {
-    let (process, output, errors) = try start(arguments)
+  func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    let (process, output, errors) = try start(arguments, environment: environment)
+    return Self.finish(process, output, errors)
+  }
+
+  /// Waits for a started executable and collects what it printed.
+  static func finish(_ process: Process, _ output: Pipe, _ errors: Pipe) -> Result {
     let printed = output.fileHandleForReading.readDataToEndOfFile()
     let complained = errors.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()

@@ -1,6 +1,7 @@
 import CelCore
 import Dispatch
 import Foundation
+import ModelStages
 import Synchronization
 import TestSupport
 import Testing
@@ -99,5 +100,52 @@ import Training
       results.withLock { $0[index] = mean }
     }
     #expect(results.withLock { $0 } == [0: [0.5, 6], 1: [0.5, 6]])
+  }
+}
+
+/// The launcher's environment, as torchrun and srun set it.
+@Suite struct TrainingRanksTests {
+  @Test func torchrunAndSrunDescribeTheSameRanks() throws {
+    let torchrun = try TrainingRanks.from(environment: [
+      "RANK": "1", "WORLD_SIZE": "4", "LOCAL_RANK": "1", "MASTER_ADDR": "node7",
+      "MASTER_PORT": "29501",
+    ])
+    let srun = try TrainingRanks.from(environment: [
+      "SLURM_PROCID": "1", "SLURM_NTASKS": "4", "SLURM_LOCALID": "1", "MASTER_ADDR": "node7",
+      "MASTER_PORT": "29501",
+    ])
+    #expect(torchrun == srun)
+    #expect(torchrun?.rank == 1 && torchrun?.size == 4 && torchrun?.storePort == 29501)
+    #expect(torchrun?.binding == .machine && torchrun?.isWriter == false)
+    let local = try TrainingRanks.from(environment: [
+      "RANK": "0", "WORLD_SIZE": "2", "MASTER_ADDR": "127.0.0.1", "GLOO_SOCKET_IFNAME": "lo",
+    ])
+    #expect(local?.binding == .interface("lo") && local?.storePort == 29500)
+    // Alone: no launcher, a world of one, or one Slurm task.
+    #expect(try TrainingRanks.from(environment: [:]) == nil)
+    #expect(try TrainingRanks.from(environment: ["WORLD_SIZE": "1", "RANK": "0"]) == nil)
+    #expect(try TrainingRanks.from(environment: ["SLURM_NTASKS": "1", "SLURM_PROCID": "0"]) == nil)
+  }
+
+  @Test func anIncompleteLauncherIsNamed() {
+    let cases: [([String: String], String)] = [
+      (["WORLD_SIZE": "2"], "WORLD_SIZE is 2 but RANK is not set to a rank below it"),
+      (["WORLD_SIZE": "2", "RANK": "2"], "WORLD_SIZE is 2 but RANK is not set to a rank below it"),
+      (
+        ["WORLD_SIZE": "2", "RANK": "0"],
+        "WORLD_SIZE is 2 but MASTER_ADDR is not set: give rank 0's host name or address"
+      ),
+      (["WORLD_SIZE": "two"], "WORLD_SIZE is 'two', not a number of 0 or more"),
+      (
+        ["WORLD_SIZE": "2", "RANK": "0", "MASTER_ADDR": "h", "MASTER_PORT": "70000"],
+        "MASTER_PORT is 70000, not a port"
+      ),
+    ]
+    for (environment, message) in cases {
+      let error = #expect(throws: CelError.self) {
+        try TrainingRanks.from(environment: environment)
+      }
+      #expect(error?.description == message)
+    }
   }
 }
