@@ -18,7 +18,7 @@ import Testing
   /// `--batch` per rank; the rest as the single-process tests train.
   func arguments(_ inputs: TrainTests.Inputs, run: URL, batch: Int, epochs: Int) -> [String] {
     var arguments = TrainTests().arguments(inputs, run: run, epochs: epochs)
-    arguments[arguments.firstIndex(of: "--batch")! + 1] = String(batch)
+    if let option = arguments.firstIndex(of: "--batch") { arguments[option + 1] = String(batch) }
     return arguments
   }
 
@@ -108,5 +108,45 @@ import Testing
     #expect(steps.count == Set(steps).count)  // no step counted twice
     let finished = try FileIO.files(in: checkpoints, extensions: ["json"])
     #expect(finished.last?.lastPathComponent.hasPrefix("epoch-0004-batch-000000") == true)
+  }
+
+  /// `srun -n 2` inside `sbatch` on a one-node Slurm cluster, through the shipped batch
+  /// script: the ranks meet, train, and leave the run two local processes leave.
+  @Test(.timeLimit(.minutes(5))) func theSlurmBatchScriptTrainsAsTwoLocalRanksDo() throws {
+    let inputs = try TrainTests.inputs.get()
+    let folder = try makeTemporaryDirectory()
+    let local = folder.appendingPathComponent("local")
+    let results = try trainTogether(
+      inputs, runs: [local, folder.appendingPathComponent("unused")], epochs: 1,
+      extra: ["--norm", "instance"])
+    for result in results { #expect(result.status == 0, "\(result.errors)") }
+
+    let cluster = try SlurmCluster()
+    defer { cluster.stop() }
+    let onCluster = folder.appendingPathComponent("cluster")
+    let arguments = self.arguments(inputs, run: onCluster, batch: 1, epochs: 1)
+    let log = folder.appendingPathComponent("train.out")
+    _ = try cluster.output(
+      "sbatch",
+      ["--output", log.path, "--chdir", Executable.packageRoot.path]
+        + [Executable.packageRoot.appendingPathComponent("Scripts/slurm/train.sbatch").path]
+        + arguments + ["--norm", "instance"],
+      environment: [
+        "CEL_TRAIN": Executable.productsFolder.appendingPathComponent("cel-train").path,
+        "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": String(Int.random(in: 20_000..<60_000)),
+      ])
+    try cluster.waitForJobs(timeout: 240)
+    let printed = (try? String(contentsOf: log, encoding: .utf8)) ?? "no log"
+    let settings = try String(
+      contentsOf: onCluster.appendingPathComponent("run.json"), encoding: .utf8)
+    #expect(settings.contains("\"ranks\" : 2"), "\(printed)")
+    let made = try FileIO.files(
+      in: onCluster.appendingPathComponent("checkpoints"), extensions: ["safetensors"])
+    let expected = try FileIO.files(
+      in: local.appendingPathComponent("checkpoints"), extensions: ["safetensors"])
+    #expect(made.map(\.lastPathComponent) == expected.map(\.lastPathComponent), "\(printed)")
+    for (a, b) in zip(made, expected) {
+      #expect(try Data(contentsOf: a) == Data(contentsOf: b), "\(a.lastPathComponent) differs")
+    }
   }
 }
