@@ -65,8 +65,8 @@ struct tb_trainer {
   explicit tb_trainer(const tb_trainer_options &o)
       : options(o), generator(nullptr), discriminator(nullptr), vgg(nullptr),
         device(o.device == TB_DEVICE_CUDA || (o.device == TB_DEVICE_AUTO && torch::cuda::is_available())
-                   ? torch::kCUDA
-                   : torch::kCPU) {
+                   ? torch::Device(torch::kCUDA, int8_t(o.device_index))
+                   : torch::Device(torch::kCPU)) {
     torch::manual_seed(o.seed);
     generator = GeneratorNet(o.batch_norm != 0);
     discriminator = DiscriminatorNet(o.batch_norm != 0);
@@ -154,6 +154,10 @@ extern "C" tb_status tb_trainer_create(const tb_trainer_options *options, tb_tra
   return guarded([&] {
     if (options->device == TB_DEVICE_CUDA && !torch::cuda::is_available())
       return fail(TB_ERR_ARGUMENT, "no CUDA device: this libtorch was built without CUDA or sees no GPU");
+    bool onGPU = options->device == TB_DEVICE_CUDA || (options->device == TB_DEVICE_AUTO && torch::cuda::is_available());
+    if (onGPU && (options->device_index < 0 || size_t(options->device_index) >= torch::cuda::device_count()))
+      return fail(TB_ERR_ARGUMENT, "no GPU number " + std::to_string(options->device_index) + " (" +
+                                       std::to_string(torch::cuda::device_count()) + " seen)");
     *out = new tb_trainer(*options);
     return TB_OK;
   });

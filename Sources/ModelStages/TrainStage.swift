@@ -53,7 +53,10 @@ package struct TrainStage: Sendable {
         : try RunFolder.create(url, settings: settings)
     TorchRuntime.prepare(
       threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount, cachingMemory: true)
-    let trainer = try Trainer(options: options.trainerOptions)
+    var trainerOptions = options.trainerOptions
+    // Each rank on one machine takes its own GPU.
+    trainerOptions.deviceIndex = ranks?.localRank ?? 0
+    let trainer = try Trainer(options: trainerOptions)
     try vgg.install(in: trainer)
     if let group { trainer.join(group) }
     let start = options.resume ? try folder.restoreLatest(into: trainer) : .start

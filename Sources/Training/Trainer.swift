@@ -21,6 +21,8 @@ package final class Trainer {
   package struct Options: Sendable, Codable, Equatable {
     package var isBatchNorm = true
     package var device = Device.auto
+    /// Which GPU, from 0, when the device is one (a rank's `LOCAL_RANK`).
+    package var deviceIndex = 0
     package var generatorRate: Float = 2e-4
     package var discriminatorRate: Float = 2e-4
     package var beta1: Float = 0.5
@@ -67,6 +69,7 @@ package final class Trainer {
   package init(options: Options) throws {
     var settings = tb_trainer_options(
       batch_norm: options.isBatchNorm ? 1 : 0, device: options.device.bridged,
+      device_index: Int32(options.deviceIndex),
       generator_rate: options.generatorRate,
       discriminator_rate: options.discriminatorRate, beta1: options.beta1, beta2: options.beta2,
       content_weight: options.contentWeight, style_weight: options.styleWeight, seed: options.seed)

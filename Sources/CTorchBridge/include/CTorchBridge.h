@@ -86,6 +86,7 @@ typedef enum { TB_DEVICE_AUTO = 0, TB_DEVICE_CPU = 1, TB_DEVICE_CUDA = 2 } tb_de
 typedef struct {
   int batch_norm;            /* 1: batch norm, 0: instance norm (affine) */
   tb_device device;          /* AUTO: a GPU when this libtorch has CUDA and sees one */
+  int device_index;          /* which GPU, from 0 */
   float generator_rate;      /* Adam learning rates */
   float discriminator_rate;
   float beta1, beta2;
