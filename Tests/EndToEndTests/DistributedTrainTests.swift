@@ -86,15 +86,7 @@ import Testing
         arguments(inputs, run: run, batch: 1, epochs: 3),
         environment: launcher(rank: rank, port: port))
     }
-    let checkpoints = run.appendingPathComponent("checkpoints")
-    for _ in 0..<6000 {
-      let done =
-        (try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path))?.filter {
-          $0.hasSuffix(".json")
-        } ?? []
-      if !done.isEmpty || !ranks[0].0.isRunning { break }
-      usleep(10_000)
-    }
+    TrainTests.waitForACheckpoint(in: run, while: ranks[0].0)
     kill(ranks[1].0.processIdentifier, SIGKILL)
     let survivor = Executable.finish(ranks[0].0, ranks[0].1, ranks[0].2)
     _ = Executable.finish(ranks[1].0, ranks[1].1, ranks[1].2)
@@ -106,7 +98,8 @@ import Testing
     for result in resumed { #expect(result.status == 0, "\(result.errors)") }
     let steps = try rows(run).map { "\($0[0]),\($0[1])" }
     #expect(steps.count == Set(steps).count)  // no step counted twice
-    let finished = try FileIO.files(in: checkpoints, extensions: ["json"])
+    let finished = try FileIO.files(
+      in: run.appendingPathComponent("checkpoints"), extensions: ["json"])
     #expect(finished.last?.lastPathComponent.hasPrefix("epoch-0004-batch-000000") == true)
   }
 

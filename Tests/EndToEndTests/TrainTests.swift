@@ -66,6 +66,19 @@ import Testing
     ]
   }
 
+  /// Waits until the run has a complete checkpoint, or `process` has ended, or a minute.
+  static func waitForACheckpoint(in run: URL, while process: Process) {
+    let checkpoints = run.appendingPathComponent("checkpoints")
+    for _ in 0..<6000 where process.isRunning {
+      let done =
+        (try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path))?.filter {
+          $0.hasSuffix(".json")
+        } ?? []
+      if !done.isEmpty { return }
+      usleep(10_000)  // on this thread: the shared task threads may be busy elsewhere
+    }
+  }
+
   func generatorWeights(_ run: URL) throws -> [String: NumpyArray] {
     let checkpoints = try FileIO.files(
       in: run.appendingPathComponent("checkpoints"), extensions: ["safetensors"])
@@ -157,15 +170,7 @@ import Testing
     #expect(try train.run(arguments(inputs, run: whole, epochs: 2)).status == 0)
 
     let (process, _, _) = try train.start(arguments(inputs, run: broken, epochs: 2))
-    let checkpoints = broken.appendingPathComponent("checkpoints")
-    for _ in 0..<1200 {
-      let done =
-        (try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path))?.filter {
-          $0.hasSuffix(".json")
-        } ?? []
-      if !done.isEmpty { break }
-      usleep(10_000)  // on this thread: the shared task threads may be busy elsewhere
-    }
+    Self.waitForACheckpoint(in: broken, while: process)
     usleep(300_000)  // into the next epoch
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()

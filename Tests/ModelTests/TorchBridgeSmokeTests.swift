@@ -49,7 +49,8 @@ import Testing
     #expect(tb_generator_create(TB_NORM_BATCH, &generator) == TB_OK)
     defer { tb_generator_free(generator) }
     var options = tb_trainer_options(
-      batch_norm: 0, device: TB_DEVICE_CPU, device_index: 0, generator_rate: 1e-4, discriminator_rate: 1e-4,
+      batch_norm: 0, device: TB_DEVICE_CPU, device_index: 0, generator_rate: 1e-4,
+      discriminator_rate: 1e-4,
       beta1: 0.5, beta2: 0.999,
       content_weight: 10, style_weight: 0, seed: 1)
     var trainer: OpaquePointer?
