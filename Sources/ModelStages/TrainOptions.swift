@@ -29,6 +29,13 @@ package struct TrainOptions: ParsableArguments, Sendable {
       "The run folder: checkpoints, metrics.csv, sample grids.", valueName: "folder"))
   package var run: String
 
+  @Option(
+    name: .customLong("init-from"),
+    help: ArgumentHelp(
+      "Start the generator from a style: a published .npy folder, a cel-import .safetensors or an instance-norm run (needs --norm instance).",
+      valueName: "style"))
+  package var initFrom: String?
+
   @Option(help: "Normalisation in both networks: batch or instance.")
   package var norm: NormKind = .batch
 
@@ -94,6 +101,10 @@ package struct TrainOptions: ParsableArguments, Sendable {
       throw ValidationError("--init-epochs and --epochs must not be negative, and not both 0")
     }
     guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+    if initFrom != nil && norm != .instance {
+      throw ValidationError(
+        "--init-from needs --norm instance: published styles use instance norm")
+    }
     guard imageSize >= 16, imageSize % 8 == 0 else {
       throw ValidationError("--image-size must be a multiple of 8, at least 16")
     }

@@ -28,6 +28,9 @@ package struct TrainStage: Sendable {
     guard let vggPath = options.vgg else { throw ValidationError(TrainOptions.missingVGG) }
     let vggFile = URL(fileURLWithPath: vggPath)
     let vgg = try VGGWeights.load(vggFile)
+    let initial = try options.initFrom.map {
+      try GeneratorWeights.load(URL(fileURLWithPath: $0)).asTrainableInstanceNorm()
+    }
     let data = try TrainingData(
       style: URL(fileURLWithPath: options.style), photos: URL(fileURLWithPath: options.photos),
       sampleCount: options.samples)
@@ -59,6 +62,10 @@ package struct TrainStage: Sendable {
     let trainer = try Trainer(options: trainerOptions)
     try vgg.install(in: trainer)
     if let group { trainer.join(group) }
+    for (name, tensor) in initial?.tensors ?? [:] {
+      try trainer.setTensor("g." + name, tensor.values)
+    }
+    // A checkpoint, when there is one, replaces the starting weights.
     let start = options.resume ? try folder.restoreLatest(into: trainer) : .start
 
     let observers: [any TrainingObserver] =

@@ -162,6 +162,51 @@ import Testing
     #expect(try Image.read(cartoon).width == 96)
   }
 
+  /// Fine-tuning: a run started from a published style (seeded weights in the published
+  /// layout) trains adversarially from those weights, resumes, and cel-apply uses it.
+  @Test func aRunStartsFromAPublishedStyle() throws {
+    let inputs = try Self.inputs.get()
+    let style = try GeneratorWeightFolders.seeded()
+    let run = try makeTemporaryDirectory().appendingPathComponent("run")
+    var tuning = arguments(inputs, run: run, epochs: 1) + ["--norm", "instance"]
+    tuning += ["--init-from", style.path]
+    tuning[tuning.firstIndex(of: "--init-epochs").map { $0 + 1 } ?? 0] = "0"
+    let first = try train.run(tuning)
+    #expect(first.status == 0, "\(first.errors)")
+    // The published first layer, BGR, is the trained network's first layer with its input
+    // channels reversed, moved by a step or two of Adam.
+    let start = try NumpyArray.read(style.appendingPathComponent("conv01_1.weight.npy"))
+    let tuned = try #require(try generatorWeights(run)["g.body.0.weight"])
+    let plane = 7 * 7
+    var moved: Float = 0
+    for output in 0..<64 {
+      for channel in 0..<3 {
+        for tap in 0..<plane {
+          let a = start.values[(output * 3 + channel) * plane + tap]
+          let b = tuned.values[(output * 3 + 2 - channel) * plane + tap]
+          moved = max(moved, abs(a - b))
+        }
+      }
+    }
+    #expect(moved > 0 && moved < 0.01, "the first layer moved by \(moved)")
+    var longer = tuning + ["--resume"]
+    longer[longer.firstIndex(of: "--epochs").map { $0 + 1 } ?? 0] = "2"
+    let resumed = try train.run(longer)
+    #expect(resumed.status == 0, "\(resumed.errors)")
+
+    let batchNorm = try train.run(tuning.filter { $0 != "instance" && $0 != "--norm" })
+    #expect(
+      batchNorm.errors.contains(
+        "--init-from needs --norm instance: published styles use instance norm"))
+    let cartoon = try makeTemporaryDirectory().appendingPathComponent("cartoon.png")
+    let applied = try Executable(name: "cel-apply").run(
+      [
+        "--model", run.path, "-i", OpenCVSamples.folder.appendingPathComponent("orange.jpg").path,
+        "-o", cartoon.path, "--max-side", "64", "-q",
+      ])
+    #expect(applied.status == 0, "\(applied.errors)")
+  }
+
   @Test func killedMidRunThenResumedEndsWhereAnUninterruptedRunEnds() throws {
     let inputs = try Self.inputs.get()
     let folder = try makeTemporaryDirectory()
