@@ -39,6 +39,10 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
   ],
   targets: [
     // System libraries and bridges.
@@ -72,6 +76,17 @@ let package = Package(
       name: "ModelStages",
       dependencies: ["Stages", "CelCore", "Video", "Imaging", "Training", argumentParser]),
     .target(name: "Reports", dependencies: ["Imaging", "CelCore"]),
+    // `cel serve`: the local studio in the browser, over Hummingbird, calling the stages in
+    // this process.
+    .target(
+      name: "Studio",
+      dependencies: [
+        "Stages", "ModelStages", "Reports", "Imaging", "CelCore",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     .target(
       name: "Driver",
       dependencies: [
@@ -103,6 +118,9 @@ let package = Package(
       ],
       exclude: ["Reference"]),
     .testTarget(
+      name: "StudioTests",
+      dependencies: ["Studio", "Imaging", "CelCore", "TestSupport"]),
+    .testTarget(
       name: "EndToEndTests",
       dependencies: commands.map { .target(name: $0) } + [
         "Stages", "CelCore", "Video", "Imaging", "TestSupport",
@@ -111,7 +129,8 @@ let package = Package(
   ]
     + [
       .executableTarget(
-        name: "cel", dependencies: ["Driver", "Reports", "Stages", "CelCore", argumentParser])
+        name: "cel",
+        dependencies: ["Driver", "Reports", "Stages", "Studio", "CelCore", argumentParser])
     ]
     + dataCommands.map { .executableTarget(name: $0, dependencies: ["Stages", argumentParser]) }
     + modelCommands.map {

@@ -11,6 +11,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -71,6 +72,8 @@ namespace {
 struct Codecs {
   cv::Mat (*read)(const cv::String &, int) = nullptr;
   bool (*write)(const cv::String &, cv::InputArray, const std::vector<int> &) = nullptr;
+  bool (*encode)(const cv::String &, cv::InputArray, std::vector<uchar> &,
+                 const std::vector<int> &) = nullptr;
   std::string problem;
 };
 
@@ -88,8 +91,11 @@ const Codecs &codecs() {
     codecs.write = reinterpret_cast<decltype(codecs.write)>(dlsym(
         handle, "_ZN2cv7imwriteERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEERKNS_"
                 "11_InputArrayERKSt6vectorIiSaIiEE"));
-    if (!codecs.read || !codecs.write)
-      codecs.problem = std::string(library) + " lacks cv::imread or cv::imwrite";
+    codecs.encode = reinterpret_cast<decltype(codecs.encode)>(
+        dlsym(handle, "_ZN2cv8imencodeERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEERKNS_"
+                      "11_InputArrayERSt6vectorIhSaIhEERKSB_IiSaIiEE"));
+    if (!codecs.read || !codecs.write || !codecs.encode)
+      codecs.problem = std::string(library) + " lacks cv::imread, cv::imwrite or cv::imencode";
     return codecs;
   }();
   if (!loaded.problem.empty()) throw std::runtime_error(loaded.problem);
@@ -241,6 +247,24 @@ extern "C" cvb_status cvb_image_phash(const cvb_image *image, uint64_t *hash) {
   });
 }
 
+extern "C" cvb_status cvb_image_encode(const cvb_image *image, const char *extension,
+                                       const int *params, int param_count, uint8_t **bytes,
+                                       size_t *length) {
+  return guarded([&] {
+    std::vector<int> list(params, params + std::max(param_count, 0));
+    std::vector<uchar> encoded;
+    if (!codecs().encode(extension, image->mat, encoded, list))
+      return fail(CVB_ERR_IO, "cannot encode image");
+    *bytes = static_cast<uint8_t *>(std::malloc(std::max<size_t>(encoded.size(), 1)));
+    if (!*bytes) return fail(CVB_ERR_UNKNOWN, "out of memory");
+    std::copy(encoded.begin(), encoded.end(), *bytes);
+    *length = encoded.size();
+    return CVB_OK;
+  });
+}
+
+extern "C" void cvb_bytes_free(uint8_t *bytes) { std::free(bytes); }
+
 extern "C" cvb_status cvb_image_edge_density(const cvb_image *image, double low, double high,
                                              double *density) {
   return guarded([&] {
@@ -248,6 +272,23 @@ extern "C" cvb_status cvb_image_edge_density(const cvb_image *image, double low,
     cv::Canny(grey_of(image->mat), edges, low, high);
     *density = double(cv::countNonZero(edges)) / double(edges.total());
     return CVB_OK;
+  });
+}
+
+// The pixels edge smoothing replaces: Canny's edges, dilated by a square kernel.
+static cv::Mat edge_mask(const cv::Mat &source, double low, double high, int dilate_size) {
+  cv::Mat edges, mask;
+  cv::Canny(grey_of(source), edges, low, high);
+  cv::dilate(edges, mask, cv::Mat::ones(dilate_size, dilate_size, CV_8U));
+  return mask;
+}
+
+extern "C" cvb_status cvb_image_edge_mask(const cvb_image *image, double low, double high,
+                                          int dilate_size, cvb_image **out) {
+  return guarded([&] {
+    if (image->mat.depth() != CV_8U) return fail(CVB_ERR_ARGUMENT, "the edge mask needs 8 bits");
+    if (dilate_size < 1) return fail(CVB_ERR_ARGUMENT, "the dilation must be positive");
+    return hand_out(edge_mask(image->mat, low, high, dilate_size), out);
   });
 }
 
@@ -259,9 +300,7 @@ extern "C" cvb_status cvb_image_edge_smooth(const cvb_image *image, double low, 
       return fail(CVB_ERR_ARGUMENT, "edge smoothing needs an 8-bit BGR or grey image");
     if (dilate_size < 1 || gauss_size < 1 || gauss_size % 2 == 0)
       return fail(CVB_ERR_ARGUMENT, "kernel sizes must be positive and the Gaussian's odd");
-    cv::Mat edges, mask;
-    cv::Canny(grey_of(source), edges, low, high);
-    cv::dilate(edges, mask, cv::Mat::ones(dilate_size, dilate_size, CV_8U));
+    const cv::Mat mask = edge_mask(source, low, high, dilate_size);
 
     cv::Mat wide, blurred;
     source.convertTo(wide, CV_64F);

@@ -3,7 +3,14 @@ import Synchronization
 
 /// Progress of a long stage on standard error: a line redrawn in place on a terminal,
 /// plain lines every few seconds otherwise (logs, CI), nothing when quiet.
+///
+/// A caller that shows progress elsewhere (the studio's page) sets `observer` around the
+/// work; every reporter made inside it reports each step to it as well.
 package final class ProgressReporter: Sendable {
+  /// Told the items done so far and the total, when known.
+  package typealias Observer = @Sendable (_ done: Int, _ total: Int?) -> Void
+  @TaskLocal package static var observer: Observer?
+
   private struct State {
     var done = 0
     var lastPrint = Date.distantPast
@@ -15,6 +22,7 @@ package final class ProgressReporter: Sendable {
   private let isTerminal = isatty(STDERR_FILENO) == 1
   private let start = Date()
   private let state = Mutex(State())
+  private let observer = ProgressReporter.observer
 
   package init(_ label: String, total: Int? = nil, quiet: Bool) {
     self.label = label
@@ -25,15 +33,16 @@ package final class ProgressReporter: Sendable {
   /// Counts `count` more items done and redraws when it is time to.
   package func advance(by count: Int = 1, note: @autoclosure () -> String = "") {
     let now = Date()
-    let done: Int? = state.withLock { state in
+    let printed: Int? = state.withLock { state in
       state.done += count
+      observer?(state.done, total)
       guard !isQuiet, now.timeIntervalSince(state.lastPrint) >= (isTerminal ? 0.2 : 5) else {
         return nil
       }
       state.lastPrint = now
       return state.done
     }
-    if let done { emit(line(done: done, now: now, note: note()), final: false) }
+    if let printed { emit(line(done: printed, now: now, note: note()), final: false) }
   }
 
   /// Prints the closing line.

@@ -23,3 +23,15 @@ extension Image {
     }
   }
 }
+
+extension Image {
+  /// The pixels `edgeSmoothed` replaces: the dilated Canny edges, white on black.
+  package func edgeMask(_ parameters: EdgeSmoothing) throws -> Image {
+    try withUnsafeHandle { handle in
+      try derived("edge mask") {
+        cvb_image_edge_mask(
+          handle, parameters.cannyLow, parameters.cannyHigh, Int32(parameters.dilation), $0)
+      }
+    }
+  }
+}

@@ -130,16 +130,33 @@ package final class Image {
     return density
   }
 
+  /// OpenCV's encoder parameters for a file extension: fast PNG, JPEG and WebP at 95.
+  private static func encoderParameters(_ pathExtension: String, quality: Int?) -> [Int32] {
+    switch pathExtension.lowercased() {
+    case "png": [Int32(CVB_WRITE_PNG_COMPRESSION), Int32(quality ?? 1)]
+    case "jpg", "jpeg": [Int32(CVB_WRITE_JPEG_QUALITY), Int32(quality ?? 95)]
+    case "webp": [Int32(CVB_WRITE_WEBP_QUALITY), Int32(quality ?? 95)]
+    default: []
+    }
+  }
+
+  /// The bytes of the file `write(to:)` would write for this extension ("png", "jpg").
+  package func encoded(as pathExtension: String, quality: Int? = nil) throws -> Data {
+    let params = Self.encoderParameters(pathExtension, quality: quality)
+    var bytes: UnsafeMutablePointer<UInt8>?
+    var length = 0
+    try check(
+      cvb_image_encode(handle, "." + pathExtension, params, Int32(params.count), &bytes, &length),
+      "encode as \(pathExtension)")
+    defer { cvb_bytes_free(bytes) }
+    guard let bytes else { return Data() }
+    return Data(bytes: bytes, count: length)
+  }
+
   /// Encodes to `url` under a temporary name and renames it into place, so the final name
   /// only ever holds a whole file. The format follows the extension.
   package func write(to url: URL, quality: Int? = nil) throws {
-    var params: [Int32] = []
-    switch url.pathExtension.lowercased() {
-    case "png": params = [Int32(CVB_WRITE_PNG_COMPRESSION), Int32(quality ?? 1)]
-    case "jpg", "jpeg": params = [Int32(CVB_WRITE_JPEG_QUALITY), Int32(quality ?? 95)]
-    case "webp": params = [Int32(CVB_WRITE_WEBP_QUALITY), Int32(quality ?? 95)]
-    default: break
-    }
+    let params = Self.encoderParameters(url.pathExtension, quality: quality)
     let temporary = FileIO.temporaryURL(for: url)
     do {
       try temporary.path.withCString { path in

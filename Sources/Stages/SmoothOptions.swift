@@ -36,7 +36,7 @@ package struct SmoothOptions: ParsableArguments, Sendable {
     }
   }
 
-  var parameters: [String: String] {
+  package var parameters: [String: String] {
     let smoothing = self.smoothing
     return [
       "canny": "\(smoothing.cannyLow),\(smoothing.cannyHigh)", "dilation": "\(dilation)",

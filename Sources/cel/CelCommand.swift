@@ -10,5 +10,5 @@ struct CelCommand: AsyncParsableCommand {
       a pipeline file in Pipelines/ names, in this process, skipping every stage whose \
       options and inputs are unchanged since it last finished.
       """,
-    subcommands: [RunCommand.self, FilmsCommand.self, ReportCommand.self])
+    subcommands: [RunCommand.self, FilmsCommand.self, ReportCommand.self, ServeCommand.self])
 }

@@ -74,6 +74,16 @@ cvb_status cvb_image_edge_density(const cvb_image *image, double low, double hig
 cvb_status cvb_image_edge_smooth(const cvb_image *image, double low, double high,
                                  int dilate_size, int gauss_size, cvb_image **out);
 
+/* The dilated Canny edges edge smoothing replaces, as an 8-bit grey image (0 or 255). */
+cvb_status cvb_image_edge_mask(const cvb_image *image, double low, double high, int dilate_size,
+                               cvb_image **out);
+
+/* Encodes into memory in the format `extension` names (".png", ".jpg"); the caller frees
+ * `*bytes` with cvb_bytes_free. */
+cvb_status cvb_image_encode(const cvb_image *image, const char *extension, const int *params,
+                            int param_count, uint8_t **bytes, size_t *length);
+void cvb_bytes_free(uint8_t *bytes);
+
 void cvb_image_free(cvb_image *image); /* NULL is a no-op */
 /* OpenCV's own worker threads; 1 when the caller parallelises per image. */
 void cvb_set_threads(int threads);
