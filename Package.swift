@@ -119,7 +119,7 @@ let package = Package(
       exclude: ["Reference"]),
     .testTarget(
       name: "StudioTests",
-      dependencies: ["Studio", "Imaging", "CelCore", "TestSupport"]),
+      dependencies: ["Studio", "Stages", "Imaging", "CelCore", "TestSupport"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: commands.map { .target(name: $0) } + [
