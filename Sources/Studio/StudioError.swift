@@ -34,7 +34,9 @@ extension StudioError: HTTPResponseError {
   }
 
   package func response(from request: Request, context: some RequestContext) throws -> Response {
-    let body = try JSONEncoder().encode(["error": description])
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .withoutEscapingSlashes
+    let body = try encoder.encode(["error": description])
     return Response(
       status: status, headers: [.contentType: "application/json"],
       body: .init(byteBuffer: ByteBuffer(bytes: body)))

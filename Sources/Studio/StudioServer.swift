@@ -84,6 +84,7 @@ package struct StudioServer: Sendable {
       throw StudioError.badRequest("name the file: ?name=photo.jpg")
     }
     _ = try Uploads.check(fileName: name)
+    try queue.requireRoom()
     let prefix = UUID().uuidString.prefix(8).lowercased()
     let upload = try await Uploads(
       folder: folders.workFolder.appendingPathComponent("uploads"), limit: uploadLimit
@@ -208,7 +209,7 @@ package struct StudioServer: Sendable {
 
   static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     return Response(
       status: status, headers: [.contentType: "application/json"],
       body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))

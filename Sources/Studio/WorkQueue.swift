@@ -51,12 +51,20 @@ package final class WorkQueue: Sendable {
 
   package init(capacity: Int = 16) { self.capacity = capacity }
 
+  /// Throws `.busy` when a job submitted now would be refused, so that a client is
+  /// refused before it sends its upload.
+  package func requireRoom() throws {
+    guard state.withLock({ $0.waiting.count }) < capacity else { throw full }
+  }
+
+  private var full: StudioError {
+    .busy("the queue is full (\(capacity) jobs wait); try again shortly")
+  }
+
   /// Queues `work`; refused when `capacity` jobs already wait.
   package func submit(_ title: String, work: @escaping Work) throws -> Job {
     let (job, startsWorker) = try state.withLock { state -> (Job, Bool) in
-      guard state.waiting.count < capacity else {
-        throw StudioError.busy("the queue is full (\(capacity) jobs wait); try again shortly")
-      }
+      guard state.waiting.count < capacity else { throw full }
       state.count += 1
       let id = "\(state.count)"
       let job = Job(id: id, title: title, state: .queued, position: state.waiting.count + 1)

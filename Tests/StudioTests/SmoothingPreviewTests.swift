@@ -74,7 +74,8 @@ import Testing
       try page.tiles.map { try pixels(ofDataURL: $0.mask).bytes.filter { $0 == 255 }.count }
         .reduce(0, +)
     }
-    let wider = try await preview.draw(try SmoothOptions.parse(["--dilation", "9"]), folders: folders)
+    let wider = try await preview.draw(
+      try SmoothOptions.parse(["--dilation", "9"]), folders: folders)
     #expect(try edges(wider) > edges(page))
     #expect(wider.parameters["dilation"] == "9")
     let none = try await preview.draw(

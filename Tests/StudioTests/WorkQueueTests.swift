@@ -32,7 +32,9 @@ import Testing
           return .init(message: "job \(index) done")
         })
       if index == 0 {  // the first is taken off the queue before the others arrive
-        while queue.job(jobs[0].id)?.state != .running { try await Task.sleep(for: .milliseconds(5)) }
+        while queue.job(jobs[0].id)?.state != .running {
+          try await Task.sleep(for: .milliseconds(5))
+        }
       }
     }
     #expect(queue.job(jobs[3].id)?.position == 3)

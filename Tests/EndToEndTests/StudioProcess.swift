@@ -1,0 +1,170 @@
+import CelCore
+import Foundation
+
+/// `cel serve` started as users start it, on a free port, and a plain HTTP/1.1 client that
+/// sends request targets exactly as written (`..` included), as an attacker's client would.
+/// Its state is fixed once started, and each request opens its own connection, so clients
+/// on many tasks may share it.
+final class StudioProcess: @unchecked Sendable {
+  struct Reply {
+    var status: Int
+    var headers: [String: String]
+    var body: Data
+    var text: String { String(decoding: body, as: UTF8.self) }
+  }
+
+  let process: Process
+  let output: Pipe
+  let errors: Pipe
+  let port: Int
+  /// What `cel serve` printed before it listened.
+  let banner: String
+
+  init(serving folders: [URL], arguments: [String] = []) throws {
+    (process, output, errors) = try Executable(name: "cel").start(
+      ["serve", "--port", "0"] + folders.flatMap { ["--data", $0.path] } + arguments)
+    // The first line names the address; read it byte by byte so nothing after is lost.
+    var line = Data()
+    while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty,
+      byte != Data("\n".utf8)
+    {
+      line.append(byte)
+    }
+    banner = String(decoding: line, as: UTF8.self)
+    guard let range = banner.range(of: #"127\.0\.0\.1:(\d+)/"#, options: .regularExpression),
+      let port = Int(banner[range].dropFirst("127.0.0.1:".count).dropLast())
+    else {
+      process.terminate()
+      let complaint = String(
+        decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      throw CelError.invalidRequest("cel serve did not start: \(banner) \(complaint)")
+    }
+    self.port = port
+  }
+
+  deinit { if process.isRunning { process.terminate() } }
+
+  /// Ctrl-C, and what the server printed until it ended.
+  func interrupt() -> Executable.Result {
+    kill(process.processIdentifier, SIGINT)
+    return Executable.finish(process, output, errors)
+  }
+
+  /// The most memory the server has held (its peak resident set), in bytes.
+  var peakMemory: Int {
+    let status =
+      (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8))
+      ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+    return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+  }
+
+  func get(_ target: String) throws -> Reply { try request("GET", target) }
+
+  func request(_ method: String, _ target: String, body: Data = Data()) throws -> Reply {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { throw CelError.invalidRequest("no socket") }
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    guard connected == 0 else { throw CelError.invalidRequest("cannot connect to port \(port)") }
+    // A server may answer before it has read the whole body (an upload refused early) and
+    // wait for it no more: sending gives up after a while, and the answer is read all the same.
+    var timeout = timeval(tv_sec: 3, tv_usec: 0)
+    setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    timeout.tv_sec = 120
+    setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    let head =
+      "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+      + "Content-Length: \(body.count)\r\n\r\n"
+    for part in [Data(head.utf8), body] where !part.isEmpty {
+      let sent = part.withUnsafeBytes { bytes -> Bool in
+        var offset = 0
+        while offset < bytes.count {
+          let count = send(
+            socket, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+          if count <= 0 { return false }
+          offset += count
+        }
+        return true
+      }
+      if !sent { break }
+    }
+    var received = Data()
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while !Self.isComplete(received) {
+      let count = recv(socket, &buffer, buffer.count, 0)
+      if count <= 0 { break }
+      received.append(contentsOf: buffer[0..<count])
+    }
+    return try Self.parse(received, target: target)
+  }
+
+  /// Whether `data` holds a whole reply: its head and the body its head announces.
+  private static func isComplete(_ data: Data) -> Bool {
+    guard let end = data.firstRange(of: Data("\r\n\r\n".utf8)) else { return false }
+    let head = String(decoding: data[..<end.lowerBound], as: UTF8.self).lowercased()
+    if let line = head.components(separatedBy: "\r\n").first(where: {
+      $0.hasPrefix("content-length:")
+    }),
+      let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
+    {
+      return data.count - end.upperBound >= length
+    }
+    if head.contains("transfer-encoding: chunked") {
+      return data.suffix(5) == Data("0\r\n\r\n".utf8)
+    }
+    return false
+  }
+
+  private static func parse(_ data: Data, target: String) throws -> Reply {
+    guard let end = data.firstRange(of: Data("\r\n\r\n".utf8)) else {
+      throw CelError.invalidRequest("\(target): no answer")
+    }
+    let lines = String(decoding: data[..<end.lowerBound], as: UTF8.self)
+      .components(separatedBy: "\r\n")
+    let status = Int(lines[0].split(separator: " ").dropFirst().first ?? "") ?? 0
+    var headers: [String: String] = [:]
+    for line in lines.dropFirst() {
+      guard let colon = line.firstIndex(of: ":") else { continue }
+      headers[line[..<colon].lowercased()] = line[line.index(after: colon)...]
+        .trimmingCharacters(in: .whitespaces)
+    }
+    var body = Data(data[end.upperBound...])
+    if headers["transfer-encoding"] == "chunked" { body = dechunked(body) }
+    return Reply(status: status, headers: headers, body: body)
+  }
+
+  private static func dechunked(_ data: Data) -> Data {
+    var body = Data()
+    var rest = data[...]
+    while let lineEnd = rest.firstRange(of: Data("\r\n".utf8)),
+      let size = Int(String(decoding: rest[..<lineEnd.lowerBound], as: UTF8.self), radix: 16),
+      size > 0, rest.count >= lineEnd.upperBound - rest.startIndex + size
+    {
+      let start = lineEnd.upperBound
+      body.append(rest[start..<start + size])
+      rest = rest[min(rest.endIndex, start + size + 2)...]
+    }
+    return body
+  }
+
+  /// The job's state once it has finished, or after `seconds`.
+  func finishedJob(_ id: String, seconds: Double = 120) throws -> [String: Any] {
+    let deadline = Date().addingTimeInterval(seconds)
+    while true {
+      let job =
+        try JSONSerialization.jsonObject(with: get("/api/jobs/\(id)").body) as? [String: Any]
+      let state = job?["state"] as? String
+      if state == "done" || state == "failed" || Date() > deadline { return job ?? [:] }
+      usleep(100_000)
+    }
+  }
+}
