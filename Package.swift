@@ -125,6 +125,7 @@ let package = Package(
       dependencies: commands.map { .target(name: $0) } + [
         "Stages", "CelCore", "Video", "Imaging", "TestSupport",
       ],
+      exclude: ["Studio"],
       resources: [.copy("Snapshots")]),
   ]
     + [

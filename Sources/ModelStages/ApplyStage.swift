@@ -168,7 +168,7 @@ package struct ApplyOutcome: StageReport {
   package var pictures: Int
 
   package var stage: String { ApplyStage.name }
-  package var summary: String { "\(stage): \(pictures) pictures cartoonized into \(output.path)" }
-  package var brief: String { "\(pictures) pictures cartoonized" }
+  package var summary: String { "\(stage): \(brief) into \(output.path)" }
+  package var brief: String { "\(pictures) \(pictures == 1 ? "picture" : "pictures") cartoonized" }
   package var warnings: [String] { [] }
 }

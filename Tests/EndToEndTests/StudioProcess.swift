@@ -86,10 +86,10 @@ final class StudioProcess: @unchecked Sendable {
       + "Content-Length: \(body.count)\r\n\r\n"
     for part in [Data(head.utf8), body] where !part.isEmpty {
       let sent = part.withUnsafeBytes { bytes -> Bool in
+        guard let start = bytes.baseAddress else { return true }
         var offset = 0
         while offset < bytes.count {
-          let count = send(
-            socket, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+          let count = send(socket, start + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
           if count <= 0 { return false }
           offset += count
         }

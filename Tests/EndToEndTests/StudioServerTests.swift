@@ -3,6 +3,7 @@ import Foundation
 import Imaging
 import TestSupport
 import Testing
+import Video
 
 /// `cel serve` over HTTP: what it refuses, how it holds up under many clients, and how it
 /// stops.
@@ -92,6 +93,33 @@ import Testing
     #expect(cartoon.status == 200 && cartoon.headers["content-type"] == "image/png")
     let stopped = server.interrupt()
     #expect(stopped.status == 0 && stopped.output.contains("cel serve: stopped"))
+  }
+
+  @Test func aShortVideoComesBackCartoonizedAtItsSizeAndLength() throws {
+    let (served, _) = try servedFolder()
+    let server = try StudioProcess(serving: [served])
+    var film = SyntheticFilm(width: 96, height: 64, frameRate: 10)
+    film.show(.scene(1), frames: 6)
+    film.show(.scene(2), frames: 6)
+    let video = try makeTemporaryDirectory().appendingPathComponent("clip.mp4")
+    try film.write(to: video)
+    let sent = try server.request(
+      "POST", "/api/cartoonize?style=studio-data/styles/seeded&name=clip.mp4",
+      body: try Data(contentsOf: video))
+    let id = try #require(
+      (try JSONSerialization.jsonObject(with: sent.body) as? [String: Any])?["id"] as? String)
+    let job = try server.finishedJob(id)
+    #expect(job["message"] as? String == "12 pictures cartoonized")
+    let cartoon = try server.get("/api/jobs/\(id)/result")
+    #expect(cartoon.status == 200 && cartoon.headers["content-type"] == "video/mp4")
+    let file = try makeTemporaryDirectory().appendingPathComponent("cartoon.mp4")
+    try cartoon.body.write(to: file)
+    let decoder = try VideoDecoder(url: file)
+    #expect(decoder.info.width == 96 && decoder.info.height == 64)
+    var frames = 0
+    while try decoder.nextFrame() != nil { frames += 1 }
+    #expect(frames == 12)
+    #expect(server.interrupt().status == 0)
   }
 
   /// Twenty clients at once, each loading the page and the catalog and sending a large file,
