@@ -100,7 +100,9 @@ let package = Package(
       path: "Benchmarks/cel-bench"),
 
     // Tests. TestSupport renders the small videos the tests decode.
-    .target(name: "TestSupport", dependencies: ["Video", "CelCore"], path: "Tests/TestSupport"),
+    .target(
+      name: "TestSupport", dependencies: ["Video", "Imaging", "Stages", "CelCore"],
+      path: "Tests/TestSupport"),
     .testTarget(name: "CelCoreTests", dependencies: ["CelCore", "TestSupport"]),
     .testTarget(name: "VideoTests", dependencies: ["Video", "CelCore", "TestSupport"]),
     .testTarget(

@@ -98,7 +98,13 @@ package struct StudioServer: Sendable {
         input: upload, output: output,
         options: try ApplyOptions.parse(["--model", style.path, "--overwrite"]))
       stage.isQuiet = true
-      return .init(message: try await stage.run().brief, file: output)
+      do {
+        return .init(message: try await stage.run().brief, file: output)
+      } catch {
+        // The user knows the file by the name they sent, not by the server's copy.
+        throw StudioError.badRequest(
+          String(describing: error).replacingOccurrences(of: upload.path, with: name))
+      }
     }
     return try Self.json(job, status: .accepted)
   }

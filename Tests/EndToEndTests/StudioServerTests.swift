@@ -80,7 +80,10 @@ import Video
       (try JSONSerialization.jsonObject(with: garbage.body) as? [String: Any])?["id"] as? String)
     let job = try server.finishedJob(id)
     #expect(job["state"] as? String == "failed")
-    #expect((job["message"] as? String)?.contains("not an image OpenCV can decode") == true)
+    #expect(
+      (job["message"] as? String)?.hasPrefix("photo.jpg: ") == true
+        && (job["message"] as? String)?.contains("not an image OpenCV can decode") == true,
+      "\(job)")
 
     // The server still serves, and a good photo still comes out.
     #expect(try server.get("/").status == 200)

@@ -6,26 +6,6 @@ import TestSupport
 import Testing
 
 @Suite struct SmoothAndSplitTests {
-  /// A dataset with tiles cut from photos, as `cel-tile` leaves it: `groups` photos, each its
-  /// own group, named by `prefix`.
-  func tiledDataset(groups: Int, prefix: String = "p", into dataset: URL? = nil) async throws -> URL
-  {
-    let folder = try makeTemporaryDirectory()
-    for index in 0..<groups {
-      let pixels = SyntheticFilm.draw(.scene(index + 1), width: 300, height: 300)
-      try Image(pixels).write(to: folder.appendingPathComponent("\(prefix)\(index).png"))
-    }
-    let target = try dataset ?? makeTemporaryDirectory()
-    var options = try TileOptions.parse([
-      "--strategy", "random", "--count", "2", "--size", "128", "--min-edges", "0",
-    ])
-    options.minDeviation = 0
-    var stage = TileStage(dataset: target, input: folder, options: options)
-    stage.isQuiet = true
-    _ = try await stage.run()
-    return target
-  }
-
   func smooth(_ dataset: URL, _ arguments: [String] = []) async throws -> StageOutcome {
     var stage = SmoothStage(dataset: dataset, options: try SmoothOptions.parse(arguments))
     stage.isQuiet = true
@@ -46,7 +26,7 @@ import Testing
   }
 
   @Test func smoothingWritesATwinPerTileAndRegeneratesInPlace() async throws {
-    let dataset = try await tiledDataset(groups: 3)
+    let dataset = try await makeTiledDataset(groups: 3)
     let layout = DatasetLayout(dataset)
     _ = try await smooth(dataset)
     #expect(try names(layout.smooth) == names(layout.tiles))
@@ -71,7 +51,7 @@ import Testing
   }
 
   @Test func aMissingTileIsNamed() async throws {
-    let dataset = try await tiledDataset(groups: 1)
+    let dataset = try await makeTiledDataset(groups: 1)
     let tile = DatasetLayout(dataset).tiles.appendingPathComponent(
       try names(DatasetLayout(dataset).tiles)[0])
     try FileManager.default.removeItem(at: tile)
@@ -80,7 +60,7 @@ import Testing
   }
 
   @Test func splitKeepsEachGroupOnOneSideWithLinkedTwins() async throws {
-    let dataset = try await tiledDataset(groups: 20)
+    let dataset = try await makeTiledDataset(groups: 20)
     let layout = DatasetLayout(dataset)
     _ = try await smooth(dataset)
     let outcome = try await split(dataset, ["--val", "0.3", "--seed", "7"])
@@ -109,7 +89,7 @@ import Testing
   }
 
   @Test func addingAFilmKeepsTheFirstFilmsAssignments() async throws {
-    let dataset = try await tiledDataset(groups: 12, prefix: "a")
+    let dataset = try await makeTiledDataset(groups: 12, prefix: "a")
     _ = try await split(dataset)
     let before = try String(
       contentsOf: DatasetLayout(dataset).splits.appendingPathComponent("val.txt"), encoding: .utf8)
@@ -117,7 +97,7 @@ import Testing
     // The same tiles plus a second set's: re-tile a folder holding both.
     let both = try makeTemporaryDirectory()
     let first = try FileIO.files(in: DatasetLayout(dataset).tiles, extensions: ["png"])
-    let grown = try await tiledDataset(groups: 12, prefix: "b", into: both)
+    let grown = try await makeTiledDataset(groups: 12, prefix: "b", into: both)
     var records = try JSONLines.read(TileRecord.self, from: DatasetLayout(dataset).tileRecords)
     records += try JSONLines.read(TileRecord.self, from: DatasetLayout(grown).tileRecords)
     for file in first {
@@ -134,7 +114,7 @@ import Testing
   }
 
   @Test func aMissingTwinIsNamedAndNothingIsSplit() async throws {
-    let dataset = try await tiledDataset(groups: 2)
+    let dataset = try await makeTiledDataset(groups: 2)
     let layout = DatasetLayout(dataset)
     _ = try await smooth(dataset)
     let name = try names(layout.smooth)[0]
@@ -154,9 +134,9 @@ import Testing
   }
 
   @Test func exportWritesTheCartoonGanTensorflowLayout() async throws {
-    let style = try await tiledDataset(groups: 10, prefix: "s")
+    let style = try await makeTiledDataset(groups: 10, prefix: "s")
     _ = try await smooth(style)
-    let photos = try await tiledDataset(groups: 10, prefix: "p")
+    let photos = try await makeTiledDataset(groups: 10, prefix: "p")
     _ = try await split(photos, ["--val", "0.3"])
     let export = try makeTemporaryDirectory().appendingPathComponent("realworld2cartoon")
     _ = try await split(style, ["--export", export.path, "--photos", photos.path])

@@ -9,19 +9,8 @@ import Testing
 @Suite struct SmoothingPreviewTests {
   /// A dataset of 16 tiles from synthetic scenes, smoothed as `cel-smooth` does.
   func smoothedDataset() async throws -> URL {
-    let pictures = try makeTemporaryDirectory()
-    for index in 0..<8 {
-      let pixels = SyntheticFilm.draw(.scene(index + 1), width: 300, height: 300)
-      try Image(pixels).write(to: pictures.appendingPathComponent("p\(index).png"))
-    }
-    let dataset = try makeTemporaryDirectory().appendingPathComponent("set")
-    var options = try TileOptions.parse([
-      "--strategy", "random", "--count", "2", "--size", "128", "--min-edges", "0",
-    ])
-    options.minDeviation = 0
-    var tile = TileStage(dataset: dataset, input: pictures, options: options)
-    tile.isQuiet = true
-    _ = try await tile.run()
+    let dataset = try await makeTiledDataset(
+      groups: 8, into: try makeTemporaryDirectory().appendingPathComponent("set"))
     var smooth = SmoothStage(dataset: dataset, options: try SmoothOptions.parse([]))
     smooth.isQuiet = true
     _ = try await smooth.run()
