@@ -130,7 +130,9 @@ package struct ApplyStage: Sendable {
     let info = decoder.info
     let size = info.squarePixelSize
     var settings = VideoEncoder.Settings(width: size.width, height: size.height)
-    settings.frameRate = Int((info.frameRate ?? 25).rounded())
+    // A header may claim any rate or length: keep both to what a video can be.
+    let rate = info.frameRate.flatMap { $0.isFinite ? min(max($0, 1), 240) : nil } ?? 25
+    settings.frameRate = Int(rate.rounded())
     settings.keyframeInterval = settings.frameRate * 2
     settings.codec = VideoEncoder.hasEncoder("libx264") ? "libx264" : "mpeg4"
     settings.options =
@@ -138,7 +140,11 @@ package struct ApplyStage: Sendable {
     settings.audioSource = input
     let temporary = FileIO.temporaryURL(for: output)
     let progress = ProgressReporter(
-      "apply", total: info.duration.map { Int($0 * (info.frameRate ?? 25)) }, quiet: isQuiet)
+      "apply",
+      total: info.duration.flatMap {
+        ($0 * rate).isFinite && $0 * rate < 1e9 ? Int($0 * rate) : nil
+      },
+      quiet: isQuiet)
     try checkMemory(width: size.width, height: size.height, source: input)
     let converter = FrameConverter()
     var count = 0

@@ -57,7 +57,7 @@ package struct SmoothingPreview: Sendable {
       let twin = try image.edgeSmoothed(smoothing).encoded(as: "png")
       let mask = try image.edgeMask(smoothing).encoded(as: "png")
       return Tile(
-        tile: "/files/" + (folders.name(of: file) ?? file.lastPathComponent),
+        tile: "/files/" + folders.link(to: file),
         twin: "data:image/png;base64," + twin.base64EncodedString(),
         mask: "data:image/png;base64," + mask.base64EncodedString())
     }

@@ -52,7 +52,7 @@ package struct StudioCatalog: Codable, Sendable, Equatable {
       (try? FileManager.default.contentsOfDirectory(
         at: folder, includingPropertiesForKeys: [.isDirectoryKey])) ?? []
     for entry in entries.sorted(by: { $0.path < $1.path })
-    where !entry.lastPathComponent.hasPrefix(".") && entry.lastPathComponent != "studio" {
+    where !entry.lastPathComponent.hasPrefix(".") && entry.path != folders.workFolder.path {
       if entry.pathExtension == "safetensors", let id = folders.name(of: entry),
         (try? folders.resolve(id)) != nil
       {

@@ -11,12 +11,16 @@ package enum StudioError: Error, Equatable, CustomStringConvertible {
   case unsupported(String)
   /// The work queue is full.
   case busy(String)
+  /// A request from elsewhere than the studio's own page.
+  case forbidden(String)
 
   package var description: String {
     switch self {
     case .outside(let name): "\(name): outside the folders this studio serves"
     case .notFound(let what): "\(what): not found"
-    case .badRequest(let why), .tooLarge(let why), .unsupported(let why), .busy(let why): why
+    case .badRequest(let why), .tooLarge(let why), .unsupported(let why), .busy(let why),
+      .forbidden(let why):
+      why
     }
   }
 }
@@ -24,7 +28,7 @@ package enum StudioError: Error, Equatable, CustomStringConvertible {
 extension StudioError: HTTPResponseError {
   package var status: HTTPResponse.Status {
     switch self {
-    case .outside: .forbidden
+    case .outside, .forbidden: .forbidden
     case .notFound: .notFound
     case .badRequest: .badRequest
     case .tooLarge: .contentTooLarge

@@ -25,7 +25,7 @@ package struct StudioFolders: Sendable {
       guard FileIO.isFolder(folder.path) == true, let real = Self.realPath(folder.path) else {
         throw CelError.missing(folder.path)
       }
-      let base = real.lastPathComponent.isEmpty ? "root" : real.lastPathComponent
+      let base = real.path == "/" ? "root" : real.lastPathComponent
       var name = base
       var suffix = 2
       while roots.contains(where: { $0.name == name }) {
@@ -36,6 +36,10 @@ package struct StudioFolders: Sendable {
     }
     guard !roots.isEmpty else { throw CelError.invalidRequest("cel serve needs a folder") }
     self.roots = roots
+    // Uploads and results are written here: a link that leads out is refused at start.
+    guard (try? resolve(roots[0].name + "/studio/uploads")) != nil else {
+      throw CelError.invalidInput(workFolder.path, reason: "leads out of the served folder")
+    }
   }
 
   /// The file a name stands for, once it is known to stay inside its folder. The file
@@ -51,8 +55,10 @@ package struct StudioFolders: Sendable {
     else { throw StudioError.outside(name) }
     let url = rest.reduce(root.url) { $0.appendingPathComponent($1) }
     // Symbolic links: the deepest existing ancestor, resolved, must lie inside the root.
+    // lstat, not stat: a link whose target is missing exists, and is checked itself.
     var existing = url
-    while !FileManager.default.fileExists(atPath: existing.path), existing != root.url {
+    var status = stat()
+    while lstat(existing.path, &status) != 0, existing != root.url {
       existing = existing.deletingLastPathComponent()
     }
     guard let real = Self.realPath(existing.path), Self.contains(root.url, real) else {
@@ -65,10 +71,19 @@ package struct StudioFolders: Sendable {
   package func name(of url: URL) -> String? {
     let path = url.standardizedFileURL.path
     for root in roots where Self.contains(root.url, URL(fileURLWithPath: path)) {
-      let relative = path.dropFirst(root.url.path.count)
-      return root.name + relative
+      let relative = path.dropFirst(root.url.path.count).split(separator: "/")
+      return ([root.name] + relative.map(String.init)).joined(separator: "/")
     }
     return nil
+  }
+
+  /// The name of a file inside the folders as a URL path: each part percent-encoded, so
+  /// a folder named `set #1` or `50%` links as itself.
+  package func link(to url: URL) -> String {
+    (name(of: url) ?? "").split(separator: "/").map {
+      $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"]))
+        ?? String($0)
+    }.joined(separator: "/")
   }
 
   private static func contains(_ root: URL, _ url: URL) -> Bool {

@@ -250,7 +250,7 @@ enum StudioPage {
         update.steps.forEach((step, index) => rows.push({ step, epoch: update.epochs[index], values: update.values[index] }));
         for (const name of update.samples) {
           const image = new Image();
-          image.src = `/files/${run}/samples/${name}`;
+          image.src = `/files/${[...run.split('/'), 'samples', name].map(encodeURIComponent).join('/')}`;
           image.alt = name;
           image.title = name;
           $('samples').prepend(image);

@@ -41,6 +41,7 @@ package struct StudioServer: Sendable {
 
   func router() -> Router<BasicRequestContext> {
     let router = Router()
+    router.addMiddleware { OwnOriginMiddleware(isLoopback: Self.loopbackHosts.contains(host)) }
     router.get("/") { _, _ in Self.html(StudioPage.html) }
     router.get("/api/catalog") { _, _ in try Self.json(StudioCatalog(scanning: folders)) }
     router.post("/api/cartoonize") { request, _ in try await cartoonize(request) }
@@ -53,7 +54,7 @@ package struct StudioServer: Sendable {
       let id = try context.parameters.require("id")
       guard let file = queue.file(of: id) else { throw StudioError.notFound("result of job \(id)") }
       let download = request.uri.queryParameters.get("download") != nil
-      return try Self.file(file, download: download)
+      return try await Self.file(file, download: download, context: context)
     }
     router.get("/api/smoothing") { request, _ in
       let (dataset, options) = try smoothingRequest(request)
@@ -71,7 +72,8 @@ package struct StudioServer: Sendable {
     }
     router.get("/files/**") { _, context in
       let parts = context.parameters.getCatchAll().map { $0.removingPercentEncoding ?? String($0) }
-      return try Self.file(try folders.resolve(parts.joined(separator: "/")), download: false)
+      return try await Self.file(
+        try folders.resolve(parts.joined(separator: "/")), download: false, context: context)
     }
     return router
   }
@@ -92,19 +94,26 @@ package struct StudioServer: Sendable {
     let isPhoto = Uploads.photoExtensions.contains(upload.pathExtension.lowercased())
     let output = folders.workFolder.appendingPathComponent("results").appendingPathComponent(
       upload.deletingPathExtension().lastPathComponent + "-cartoon." + (isPhoto ? "png" : "mp4"))
-    let job = try queue.submit("\(name) in the style \(style.lastPathComponent)") {
-      try FileIO.createDirectory(output.deletingLastPathComponent())
-      var stage = ApplyStage(
-        input: upload, output: output,
-        options: try ApplyOptions.parse(["--model", style.path, "--overwrite"]))
-      stage.isQuiet = true
-      do {
-        return .init(message: try await stage.run().brief, file: output)
-      } catch {
-        // The user knows the file by the name they sent, not by the server's copy.
-        throw StudioError.badRequest(
-          String(describing: error).replacingOccurrences(of: upload.path, with: name))
+    let job: WorkQueue.Job
+    do {
+      job = try queue.submit("\(name) in the style \(style.lastPathComponent)") {
+        try FileIO.createDirectory(output.deletingLastPathComponent())
+        var stage = ApplyStage(
+          input: upload, output: output,
+          options: try ApplyOptions.parse(["--model", style.path, "--overwrite"]))
+        stage.isQuiet = true
+        do {
+          return .init(message: try await stage.run().brief, file: output)
+        } catch {
+          // The user knows the file by the name they sent, not by the server's copy.
+          throw StudioError.badRequest(
+            String(describing: error).replacingOccurrences(of: upload.path, with: name))
+        }
       }
+    } catch {
+      // Refused after all (the queue filled while it arrived): keep nothing of it.
+      try? FileManager.default.removeItem(at: upload)
+      throw error
     }
     return try Self.json(job, status: .accepted)
   }
@@ -156,14 +165,15 @@ package struct StudioServer: Sendable {
   // MARK: Reports and watching
 
   private func report(_ request: Request) throws -> Response {
-    let query = request.uri.queryParameters
-    let page: URL
-    if query.get("run") != nil {
-      page = try RunReport(run: try folder(request, "run", in: \.runs)).write()
-    } else {
-      page = try DatasetReport(dataset: try folder(request, "dataset", in: \.datasets)).write()
-    }
-    return try Self.json(["page": "/files/" + (folders.name(of: page) ?? "")])
+    let isRun = request.uri.queryParameters.get("run") != nil
+    let subject =
+      isRun
+      ? try folder(request, "run", in: \.runs) : try folder(request, "dataset", in: \.datasets)
+    // The report is written in the subject's report/, which must not lead out either.
+    _ = try folders.resolve((folders.name(of: subject) ?? "") + "/report/index.html")
+    let page =
+      isRun ? try RunReport(run: subject).write() : try DatasetReport(dataset: subject).write()
+    return try Self.json(["page": "/files/" + folders.link(to: page)])
   }
 
   /// Server-sent events: what the run has written, every half second, until the client
@@ -227,10 +237,15 @@ package struct StudioServer: Sendable {
       body: .init(byteBuffer: ByteBuffer(string: text)))
   }
 
-  static func file(_ url: URL, download: Bool) throws -> Response {
-    guard FileIO.isFolder(url.path) == false,
-      let data = try? Data(contentsOf: url, options: .mappedIfSafe)
-    else { throw StudioError.notFound(url.lastPathComponent) }
+  /// A file, read from disk in chunks as it is sent, so a large video costs no more memory
+  /// than a small photo.
+  static func file(_ url: URL, download: Bool, context: some RequestContext) async throws
+    -> Response
+  {
+    guard CelCore.FileIO.isFolder(url.path) == false, access(url.path, R_OK) == 0 else {
+      throw StudioError.notFound(url.lastPathComponent)
+    }
+    let body = try await Hummingbird.FileIO().loadFile(path: url.path, context: context)
     var headers: HTTPFields = [
       .contentType: contentTypes[url.pathExtension.lowercased()] ?? "application/octet-stream",
       .cacheControl: "no-cache",
@@ -238,7 +253,7 @@ package struct StudioServer: Sendable {
     if download {
       headers[.contentDisposition] = "attachment; filename=\"\(url.lastPathComponent)\""
     }
-    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    return Response(status: .ok, headers: headers, body: body)
   }
 
   static let contentTypes = [

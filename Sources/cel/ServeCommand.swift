@@ -46,6 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
+    // A small file may claim a huge picture; a studio refuses to decode one over 50
+    // megapixels rather than take gigabytes for it (OpenCV's own limit is a gigapixel).
+    setenv("OPENCV_IO_MAX_IMAGE_PIXELS", "50000000", 0)
     var server = StudioServer(
       folders: try StudioFolders(folders.map { URL(fileURLWithPath: $0) }))
     server.host = host

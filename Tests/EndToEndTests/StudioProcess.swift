@@ -61,7 +61,10 @@ final class StudioProcess: @unchecked Sendable {
 
   func get(_ target: String) throws -> Reply { try request("GET", target) }
 
-  func request(_ method: String, _ target: String, body: Data = Data()) throws -> Reply {
+  /// Sends a request; `headers` add to or replace (`Host`) the usual ones.
+  func request(
+    _ method: String, _ target: String, body: Data = Data(), headers: [String: String] = [:]
+  ) throws -> Reply {
     let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard socket >= 0 else { throw CelError.invalidRequest("no socket") }
     defer { close(socket) }
@@ -81,8 +84,11 @@ final class StudioProcess: @unchecked Sendable {
     setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     timeout.tv_sec = 120
     setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    var fields = ["Host": "127.0.0.1:\(port)", "Connection": "close"]
+    fields.merge(headers) { _, new in new }
     let head =
-      "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+      "\(method) \(target) HTTP/1.1\r\n"
+      + fields.map { "\($0.key): \($0.value)\r\n" }.joined()
       + "Content-Length: \(body.count)\r\n\r\n"
     for part in [Data(head.utf8), body] where !part.isEmpty {
       let sent = part.withUnsafeBytes { bytes -> Bool in

@@ -46,6 +46,18 @@ import Video
       #expect([403, 404].contains(reply.status), "\(target): \(reply.status)")
       #expect(!reply.text.contains("the secret") && !reply.text.contains("root:"), "\(target)")
     }
+    // Another site, through the user's browser or a name pointed at 127.0.0.1, is refused.
+    let rebound = try server.request("GET", "/api/catalog", headers: ["Host": "evil.example:80"])
+    #expect(rebound.status == 403 && rebound.text.contains("only requests to this machine"))
+    let posted = try server.request(
+      "POST", "/api/regenerate?dataset=studio-data/x&canny=0,0",
+      headers: ["Origin": "http://evil.example"])
+    #expect(posted.status == 403 && posted.text.contains("requests from other sites are refused"))
+    let own = try server.request(
+      "GET", "/api/catalog", headers: ["Origin": "http://127.0.0.1:\(server.port)"])
+    #expect(own.status == 200)
+    #expect(
+      try server.request("GET", "/", headers: ["Host": "localhost:\(server.port)"]).status == 200)
     let styleOutside = try server.request(
       "POST", "/api/cartoonize?style=studio-data/outside&name=a.png", body: try smallPhoto())
     #expect(styleOutside.status == 403 || styleOutside.status == 404)

@@ -21,6 +21,9 @@ import Testing
     try FileManager.default.createSymbolicLink(
       at: served.appendingPathComponent("in"),
       withDestinationURL: served.appendingPathComponent("inner"))
+    try FileManager.default.createSymbolicLink(
+      at: served.appendingPathComponent("gone"),
+      withDestinationURL: parent.appendingPathComponent("missing.txt"))
     return (try StudioFolders([served]), parent)
   }
 
@@ -36,10 +39,29 @@ import Testing
     for name in [
       "data/../secret.txt", "data/inner/../../secret.txt", "/etc/passwd", "data//etc/passwd",
       "data/out/secret.txt", "data/secret.txt", "data/out", "other/file", "..", "data/./inner",
-      "data/out/new.png",
+      "data/out/new.png", "data/gone",
     ] {
       #expect(throws: StudioError.outside(name), "\(name)") { try folders.resolve(name) }
     }
+  }
+
+  @Test func linksArePercentEncodedAndTheRootFolderIsNamedRoot() throws {
+    let (folders, _) = try served()
+    let odd = try folders.resolve("data/inner").appendingPathComponent("set #1/50%.png")
+    #expect(folders.link(to: odd) == "data/inner/set%20%231/50%25.png")
+    let everything = try StudioFolders([URL(fileURLWithPath: "/")])
+    #expect(everything.roots.map(\.name) == ["root"])
+    #expect(everything.name(of: URL(fileURLWithPath: "/etc/hostname")) == "root/etc/hostname")
+    #expect(try everything.resolve("root/etc/hostname").path == "/etc/hostname")
+  }
+
+  @Test func aWorkFolderThatLeadsOutIsRefusedAtStart() throws {
+    let (_, parent) = try served()
+    let other = parent.appendingPathComponent("other")
+    try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      at: other.appendingPathComponent("studio"), withDestinationURL: parent)
+    #expect(throws: CelError.self) { try StudioFolders([other]) }
   }
 
   @Test func twoFoldersOfOneNameGetTheirOwn() throws {
