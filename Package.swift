@@ -133,7 +133,9 @@ let package = Package(
     + [
       .executableTarget(
         name: "cel",
-        dependencies: ["Driver", "Reports", "Stages", "Studio", "CelCore", argumentParser])
+        dependencies: [
+          "Driver", "Reports", "Stages", "ModelStages", "Studio", "CelCore", argumentParser,
+        ])
     ]
     + dataCommands.map { .executableTarget(name: $0, dependencies: ["Stages", argumentParser]) }
     + modelCommands.map {

@@ -141,9 +141,7 @@ package struct ApplyStage: Sendable {
     let temporary = FileIO.temporaryURL(for: output)
     let progress = ProgressReporter(
       "apply",
-      total: info.duration.flatMap {
-        ($0 * rate).isFinite && $0 * rate < 1e9 ? Int($0 * rate) : nil
-      },
+      total: info.duration.map { $0 * rate }.flatMap { $0.isFinite && $0 < 1e9 ? Int($0) : nil },
       quiet: isQuiet)
     try checkMemory(width: size.width, height: size.height, source: input)
     let converter = FrameConverter()

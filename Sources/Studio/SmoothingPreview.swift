@@ -28,10 +28,14 @@ package struct SmoothingPreview: Sendable {
   package var dataset: URL
   /// The sampled tiles: spread evenly over the set's tile lists, in their order.
   package let tiles: [URL]
+  /// The first film's folder (or the dataset), whose manifest holds the smooth stage's record.
+  private let firstUnit: URL
 
   package init(dataset: URL) throws {
     self.dataset = dataset
-    let all = try FilmSet.tileUnits(of: dataset).flatMap { unit in
+    let units = try FilmSet.tileUnits(of: dataset)
+    firstUnit = units[0]
+    let all = try units.flatMap { unit in
       try TileRecord.readAll(in: unit).map { unit.appendingPathComponent($0.file) }
     }
     guard !all.isEmpty else { throw StudioError.notFound("tiles of \(dataset.lastPathComponent)") }
@@ -41,8 +45,7 @@ package struct SmoothingPreview: Sendable {
 
   /// The smooth stage's parameters as the set's manifest records them.
   package var current: [String: String]? {
-    guard let unit = try? FilmSet.tileUnits(of: dataset).first else { return nil }
-    return (try? DatasetManifest.load(from: unit))?.stages[SmoothStage.name]?.parameters
+    (try? DatasetManifest.load(from: firstUnit))?.stages[SmoothStage.name]?.parameters
   }
 
   /// Draws every sampled tile's twin and mask, a core per tile.
@@ -61,10 +64,8 @@ package struct SmoothingPreview: Sendable {
         twin: "data:image/png;base64," + twin.base64EncodedString(),
         mask: "data:image/png;base64," + mask.base64EncodedString())
     }
-    let elapsed = ContinuousClock.now - start
     return Page(
       parameters: options.parameters, current: current, tiles: drawn,
-      milliseconds: Double(elapsed.components.attoseconds) / 1e15
-        + Double(elapsed.components.seconds) * 1000)
+      milliseconds: (ContinuousClock.now - start) / .milliseconds(1))
   }
 }

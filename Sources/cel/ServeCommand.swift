@@ -1,6 +1,7 @@
 import ArgumentParser
 import CelCore
 import Foundation
+import ModelStages
 import Studio
 
 struct ServeCommand: AsyncParsableCommand {
@@ -31,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(
     name: .customLong("upload-limit"),
     help: ArgumentHelp("The largest upload (64M, 1G).", valueName: "size"))
-  var uploadLimit = "64M"
+  var uploadLimit = ByteCount(bytes: 64 << 20)
 
   @Option(name: .customLong("queue"), help: "Jobs that may wait before more are refused.")
   var queueCapacity = 16
@@ -39,9 +40,6 @@ struct ServeCommand: AsyncParsableCommand {
   func validate() throws {
     if folders.isEmpty { throw ValidationError("cel serve needs --data FOLDER") }
     if !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
-    if ByteCount(uploadLimit) == nil {
-      throw ValidationError("--upload-limit must be a size, such as 64M")
-    }
     if queueCapacity < 1 { throw ValidationError("--queue must be at least 1") }
   }
 
@@ -53,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
       folders: try StudioFolders(folders.map { URL(fileURLWithPath: $0) }))
     server.host = host
     server.port = port
-    server.uploadLimit = ByteCount(uploadLimit)?.bytes ?? server.uploadLimit
+    server.uploadLimit = uploadLimit.bytes
     server.queue = WorkQueue(capacity: queueCapacity)
     let names = server.folders.roots.map(\.url.path).joined(separator: ", ")
     try await server.run { address in

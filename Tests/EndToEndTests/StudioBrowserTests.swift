@@ -100,8 +100,7 @@ import Testing
     // The reports open from the page: written by cel report's code, served from the folder.
     for query in ["dataset=studio/datasets/sample", "run=studio/runs/tiny"] {
       let answer = try server.get("/api/report?\(query)")
-      let page = try #require(
-        (try JSONSerialization.jsonObject(with: answer.body) as? [String: String])?["page"])
+      let page = try #require(answer.json?["page"] as? String)
       #expect(page.hasSuffix("/report/index.html"), "\(query)")
       let loaded = try server.get(page)
       #expect(loaded.status == 200 && loaded.text.contains("<h1>"), "\(query)")

@@ -11,6 +11,8 @@ final class StudioProcess: @unchecked Sendable {
     var headers: [String: String]
     var body: Data
     var text: String { String(decoding: body, as: UTF8.self) }
+    /// The body as a JSON object, when it is one.
+    var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] }
   }
 
   let process: Process
@@ -113,27 +115,10 @@ final class StudioProcess: @unchecked Sendable {
     return try Self.parse(received, target: target)
   }
 
-  /// Whether `data` holds a whole reply: its head and the body its head announces.
-  private static func isComplete(_ data: Data) -> Bool {
-    guard let end = data.firstRange(of: Data("\r\n\r\n".utf8)) else { return false }
-    let head = String(decoding: data[..<end.lowerBound], as: UTF8.self).lowercased()
-    if let line = head.components(separatedBy: "\r\n").first(where: {
-      $0.hasPrefix("content-length:")
-    }),
-      let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
-    {
-      return data.count - end.upperBound >= length
-    }
-    if head.contains("transfer-encoding: chunked") {
-      return data.suffix(5) == Data("0\r\n\r\n".utf8)
-    }
-    return false
-  }
-
-  private static func parse(_ data: Data, target: String) throws -> Reply {
-    guard let end = data.firstRange(of: Data("\r\n\r\n".utf8)) else {
-      throw CelError.invalidRequest("\(target): no answer")
-    }
+  /// A reply's head: its status, its headers (names in lower case), and where its body
+  /// starts; nil until the whole head has arrived.
+  private static func head(_ data: Data) -> (status: Int, headers: [String: String], body: Int)? {
+    guard let end = data.firstRange(of: Data("\r\n\r\n".utf8)) else { return nil }
     let lines = String(decoding: data[..<end.lowerBound], as: UTF8.self)
       .components(separatedBy: "\r\n")
     let status = Int(lines[0].split(separator: " ").dropFirst().first ?? "") ?? 0
@@ -143,9 +128,24 @@ final class StudioProcess: @unchecked Sendable {
       headers[line[..<colon].lowercased()] = line[line.index(after: colon)...]
         .trimmingCharacters(in: .whitespaces)
     }
-    var body = Data(data[end.upperBound...])
-    if headers["transfer-encoding"] == "chunked" { body = dechunked(body) }
-    return Reply(status: status, headers: headers, body: body)
+    return (status, headers, end.upperBound)
+  }
+
+  /// Whether `data` holds a whole reply: its head and the body its head announces.
+  private static func isComplete(_ data: Data) -> Bool {
+    guard let head = head(data) else { return false }
+    if let length = head.headers["content-length"].flatMap({ Int($0) }) {
+      return data.count - head.body >= length
+    }
+    return head.headers["transfer-encoding"] == "chunked"
+      && data.suffix(5) == Data("0\r\n\r\n".utf8)
+  }
+
+  private static func parse(_ data: Data, target: String) throws -> Reply {
+    guard let head = head(data) else { throw CelError.invalidRequest("\(target): no answer") }
+    var body = Data(data[head.body...])
+    if head.headers["transfer-encoding"] == "chunked" { body = dechunked(body) }
+    return Reply(status: head.status, headers: head.headers, body: body)
   }
 
   private static func dechunked(_ data: Data) -> Data {
@@ -166,8 +166,7 @@ final class StudioProcess: @unchecked Sendable {
   func finishedJob(_ id: String, seconds: Double = 120) throws -> [String: Any] {
     let deadline = Date().addingTimeInterval(seconds)
     while true {
-      let job =
-        try JSONSerialization.jsonObject(with: get("/api/jobs/\(id)").body) as? [String: Any]
+      let job = try get("/api/jobs/\(id)").json
       let state = job?["state"] as? String
       if state == "done" || state == "failed" || Date() > deadline { return job ?? [:] }
       usleep(100_000)

@@ -88,8 +88,7 @@ import Video
     let garbage = try server.request(
       "POST", "/api/cartoonize?\(style)&name=photo.jpg", body: Data(repeating: 7, count: 5000))
     #expect(garbage.status == 202)
-    let id = try #require(
-      (try JSONSerialization.jsonObject(with: garbage.body) as? [String: Any])?["id"] as? String)
+    let id = try #require(garbage.json?["id"] as? String)
     let job = try server.finishedJob(id)
     #expect(job["state"] as? String == "failed")
     #expect(
@@ -101,8 +100,7 @@ import Video
     #expect(try server.get("/").status == 200)
     let good = try server.request(
       "POST", "/api/cartoonize?\(style)&name=small.png", body: try smallPhoto())
-    let goodID = try #require(
-      (try JSONSerialization.jsonObject(with: good.body) as? [String: Any])?["id"] as? String)
+    let goodID = try #require(good.json?["id"] as? String)
     #expect(try server.finishedJob(goodID)["state"] as? String == "done")
     let cartoon = try server.get("/api/jobs/\(goodID)/result")
     #expect(cartoon.status == 200 && cartoon.headers["content-type"] == "image/png")
@@ -121,8 +119,7 @@ import Video
     let sent = try server.request(
       "POST", "/api/cartoonize?style=studio-data/styles/seeded&name=clip.mp4",
       body: try Data(contentsOf: video))
-    let id = try #require(
-      (try JSONSerialization.jsonObject(with: sent.body) as? [String: Any])?["id"] as? String)
+    let id = try #require(sent.json?["id"] as? String)
     let job = try server.finishedJob(id)
     #expect(job["message"] as? String == "12 pictures cartoonized")
     let cartoon = try server.get("/api/jobs/\(id)/result")
@@ -172,8 +169,7 @@ import Video
     let sent = try await together { client in
       let reply = try server.request(
         "POST", "/api/cartoonize?\(style)&name=p\(client).png", body: photo)
-      let id = (try? JSONSerialization.jsonObject(with: reply.body) as? [String: Any])?["id"]
-      return [reply.status, Int(id as? String ?? "") ?? -1]
+      return [reply.status, Int(reply.json?["id"] as? String ?? "") ?? -1]
     }
     #expect(sent.allSatisfy { [202, 503].contains($0[0]) })
     let accepted = sent.filter { $0[0] == 202 }.map { String($0[1]) }
