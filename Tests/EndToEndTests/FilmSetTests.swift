@@ -44,6 +44,39 @@ import Testing
     return files
   }
 
+  /// Every file and folder under `folder` by relative path, with its modification time;
+  /// the reports, which say when they were made, left out.
+  static func modificationTimes(in folder: URL) throws -> [String: Date] {
+    var times: [String: Date] = [:]
+    let enumerator = FileManager.default.enumerator(atPath: folder.path)
+    while let path = enumerator?.nextObject() as? String {
+      if path.split(separator: "/").contains("report") { continue }
+      let attributes = try FileManager.default.attributesOfItem(
+        atPath: folder.appendingPathComponent(path).path)
+      times[path] = attributes[.modificationDate] as? Date
+    }
+    return times
+  }
+
+  /// Running again with the same films and options writes nothing: tools that watch
+  /// modification times (make, rsync, backups, a job array reading the set) see no change.
+  @Test func aRunThatChangesNothingWritesNothing() throws {
+    let folder = try makeTemporaryDirectory()
+    let films = try Self.makeFilms(["ep01.mp4", "ep02.mp4"], in: folder)
+    let set = folder.appendingPathComponent("set")
+    let first = try run(films.map(\.path), set: set)
+    #expect(first.status == 0, "\(first.errors)")
+    let before = try Self.modificationTimes(in: set)
+    #expect(before.keys.contains("films.json") && before.keys.contains("manifest.json"))
+    usleep(50_000)  // past any file system's timestamp granularity
+    let again = try run(films.map(\.path), set: set)
+    #expect(again.status == 0, "\(again.errors)")
+    let after = try Self.modificationTimes(in: set)
+    let changed = after.keys.filter { after[$0] != before[$0] }.sorted()
+    #expect(changed.isEmpty, "rewritten: \(changed)")
+    #expect(after.count == before.count)
+  }
+
   @Test func filmsAddUpRunAgainIsUpToDateAndRemovingIsExplicit() throws {
     let folder = try makeTemporaryDirectory()
     let films = try Self.makeFilms(["ep01.mp4", "ep02.mp4"], in: folder)

@@ -5,8 +5,11 @@ import Glibc
 /// temporary files of unfinished work.
 package enum FileIO {
   /// Writes `data` under a temporary name beside `url` and renames it into place, so a
-  /// reader sees either the old file or the whole new one.
+  /// reader sees either the old file or the whole new one. A file that already holds
+  /// exactly `data` is left alone: tools that watch modification times (make, rsync,
+  /// backups, a job reading the set) see no change where there was none.
   package static func writeAtomically(_ data: Data, to url: URL) throws {
+    if fileSize(url) == data.count, (try? Data(contentsOf: url)) == data { return }
     let temporary = temporaryURL(for: url)
     do {
       try data.write(to: temporary)
