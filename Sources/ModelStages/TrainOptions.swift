@@ -70,10 +70,10 @@ package struct TrainOptions: ParsableArguments, Sendable {
   package var lrSteps: String?
 
   @Option(help: "Adam's first moment decay.")
-  package var beta1: Float = 0.5
+  package var beta1: Double = 0.5
 
   @Option(help: "Adam's second moment decay.")
-  package var beta2: Float = 0.999
+  package var beta2: Double = 0.999
 
   @Option(help: "Seed of the initial weights, the shuffles and the flips.")
   package var seed: UInt64 = 42
@@ -150,8 +150,8 @@ package struct TrainOptions: ParsableArguments, Sendable {
     // reads; such a run does not check them.
     var lr: Float?
     var lrSteps: [Int]?
-    var beta1: Float?
-    var beta2: Float?
+    var beta1: Double?
+    var beta2: Double?
     /// The VGG19 file's fingerprint (size, first and last megabyte).
     var vgg: String?
     /// Processes training together: each takes `batch` of every batch of batch × ranks.

@@ -25,8 +25,8 @@ package final class Trainer {
     package var deviceIndex = 0
     package var generatorRate: Float = 2e-4
     package var discriminatorRate: Float = 2e-4
-    package var beta1: Float = 0.5
-    package var beta2: Float = 0.999
+    package var beta1: Double = 0.5
+    package var beta2: Double = 0.999
     package var contentWeight: Float = 10
     package var styleWeight: Float = 0
     package var seed: UInt64 = 42

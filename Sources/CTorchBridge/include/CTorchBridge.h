@@ -89,7 +89,7 @@ typedef struct {
   int device_index;          /* which GPU, from 0 */
   float generator_rate;      /* Adam learning rates */
   float discriminator_rate;
-  float beta1, beta2;
+  double beta1, beta2;       /* double, as PyTorch holds them: 0.999f is 1.3e-5 off in 1 - beta2 */
   float content_weight;      /* omega, the paper's 10 */
   float style_weight;        /* Gram-matrix style loss; 0 for none */
   uint64_t seed;             /* initial weights */
