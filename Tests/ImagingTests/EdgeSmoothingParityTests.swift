@@ -52,6 +52,9 @@ import Video
       let ours = try Image.read(tile).edgeSmoothed(smoothing).pixels()
       let expected = try Image.read(expectedURL).pixels()
       let worst = zip(ours.bytes, expected.bytes).map { abs(Int($0) - Int($1)) }.max() ?? 0
+      // Canny and the dilation are integer work and the Gaussian is summed in double
+      // precision before it is truncated, so two correct implementations part only where a
+      // sum lands within rounding of a whole level: by one level, on any processor.
       #expect(worst <= 1, "\(tile.lastPathComponent): off by \(worst)")
       changedPixels += zip(ours.bytes, original.bytes).filter { $0 != $1 }.count
     }

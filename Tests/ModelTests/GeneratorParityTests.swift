@@ -14,28 +14,44 @@ import Training
       .resized(width: width, height: height, interpolation: .cubic).pixels()
   }
 
-  /// The network's own values, before they become 8-bit pixels.
-  @Test func matchesPyTorchWithinOneThousandth() throws {
+  /// The network's own values, before they become 8-bit pixels, against PyTorch's in float64.
+  @Test func matchesPyTorchWithinFloat32Rounding() throws {
     let (width, height) = (256, 240)
     let picture = try photo("fruits.jpg", width: width, height: height)
     let weights = try GeneratorWeightFolders.seeded()
     let input = ReferenceCartoon.input(picture)
-    TorchRuntime.prepare(
-      threads: ProcessInfo.processInfo.activeProcessorCount, cachingMemory: false)
+    TestThreads.apply()
     let generator = try GeneratorWeights.load(weights).makeGenerator()
     let ours = try generator.forward(input, batch: 1, height: height, width: width)
 
     let folder = try makeTemporaryDirectory()
     let inputFile = folder.appendingPathComponent("input.npy")
-    let outputFile = folder.appendingPathComponent("output.npy")
     try NumpyArray(shape: [1, 3, height, width], values: input).encoded().write(to: inputFile)
-    try Python.run(
-      Python.references.appendingPathComponent("cartoongan_reference.py"),
-      [weights.path, inputFile.path, outputFile.path])
-    let expected = try NumpyArray.read(outputFile)
-    #expect(expected.shape == [1, 3, height, width])
-    let worst = zip(ours, expected.values).map { abs($0 - $1) }.max() ?? .infinity
-    #expect(worst < 1e-3, "largest difference \(worst)")
+    func reference(_ precision: String) throws -> [Float] {
+      let outputFile = folder.appendingPathComponent("output-\(precision).npy")
+      try Python.run(
+        Python.references.appendingPathComponent("cartoongan_reference.py"),
+        [weights.path, inputFile.path, outputFile.path, "1", precision])
+      let expected = try NumpyArray.read(outputFile)
+      #expect(expected.shape == [1, 3, height, width])
+      return expected.values
+    }
+    func rms(_ a: [Float], _ b: [Float]) -> Double {
+      (zip(a, b).map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +) / Double(a.count))
+        .squareRoot()
+    }
+    func largest(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map { abs($0 - $1) }.max() ?? 1 }
+    let exact = try reference("float64")
+    let torch = try reference("float32")
+    // Both float32 passes are held against the float64 one: float32's own rounding on this
+    // processor, whatever its kernels, is the measure (about 1.5e-6 RMS and 1e-5 at most on
+    // AVX-512, where cel-apply's and PyTorch's are within 2% of each other). A real error,
+    // such as another norm epsilon, lands orders of magnitude out.
+    let found =
+      "RMS \(rms(ours, exact)), largest \(largest(ours, exact)); PyTorch's float32: "
+      + "RMS \(rms(torch, exact)), largest \(largest(torch, exact))"
+    #expect(rms(ours, exact) <= 2 * rms(torch, exact), "\(found)")
+    #expect(largest(ours, exact) <= 4 * largest(torch, exact), "\(found)")
   }
 
   @Test func aGeneratorRefusesABufferOfTheWrongSize() throws {
@@ -54,8 +70,7 @@ import Training
   func theHayaoStyleDrawsItsOwnPicture() throws {
     let hayao = try #require(GeneratorWeightFolders.hayao)
     let picture = try photo("building.jpg", width: 868, height: 600)
-    TorchRuntime.prepare(
-      threads: ProcessInfo.processInfo.activeProcessorCount, cachingMemory: false)
+    TestThreads.apply()
     let cartoon = try Cartoonizer(weights: try GeneratorWeights.load(hayao)).cartoonize(picture)
     let difference = LevelDifference(
       cartoon, try ReferenceCartoon.published(weights: hayao, picture: picture))
@@ -79,8 +94,7 @@ import Training
     try Python.run(script, ["export", weights.path, photoFile.path, input.path, norm])
     try Python.run(script, ["forward", weights.path, input.path, "2", reference.path])
 
-    TorchRuntime.prepare(
-      threads: ProcessInfo.processInfo.activeProcessorCount, cachingMemory: false)
+    TestThreads.apply()
     let loaded = try GeneratorWeights.load(weights)
     #expect(loaded.variant.rawValue == "celshade-\(norm)-norm")
     let cartoon = try Cartoonizer(weights: loaded).cartoonize(try Image.read(photoFile).pixels())

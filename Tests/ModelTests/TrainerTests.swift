@@ -86,9 +86,10 @@ import Training
     let state = folder.appendingPathComponent("vgg19-random.pth")
     let input = folder.appendingPathComponent("input.npy")
     let output = folder.appendingPathComponent("output.npy")
+    let exactOutput = folder.appendingPathComponent("exact.npy")
     try Python.run(
       Python.references.appendingPathComponent("vgg_reference.py"),
-      [state.path, input.path, output.path])
+      [state.path, input.path, output.path, exactOutput.path])
 
     let trainer = try Trainer(options: Trainer.Options())
     try VGGWeights.load(state).install(in: trainer)
@@ -96,8 +97,13 @@ import Training
     let expected = try NumpyArray.read(output)
     let ours = try trainer.features(images.values, batch: 2, height: 48, width: 64)
     #expect(expected.shape == [2, 512, 6, 8])
-    let worst = zip(ours, expected.values).map { abs($0 - $1) }.max() ?? .infinity
-    #expect(worst < 1e-4, "largest difference \(worst)")
+    // Both float32 passes against the float64 one: the bound is float32's rounding on this
+    // processor, as torchvision's kernels here round.
+    let exact = try NumpyArray.read(exactOutput).values
+    func largest(_ a: [Float]) -> Float { zip(a, exact).map { abs($0 - $1) }.max() ?? .infinity }
+    #expect(
+      largest(ours) <= 4 * largest(expected.values),
+      "largest difference \(largest(ours)), torchvision's in float32 \(largest(expected.values))")
     try FileManager.default.removeItem(at: state)
   }
 

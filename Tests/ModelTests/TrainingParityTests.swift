@@ -10,9 +10,11 @@ import Training
 ///
 /// Adversarial training is chaotic: two correct implementations part within a few free
 /// adversarial steps, so each step starts from the state PyTorch reached after the one
-/// before, and only the step's own update is compared. The tolerances assume float32 on
-/// the CPU, where these trainers run; TF32 or non-deterministic GPU kernels would need
-/// looser ones.
+/// before, and only the step's own update is compared. How far apart two correct updates
+/// may be depends on the processor (its vector width, its kernels, the thread count), so
+/// the bound is measured in the same run: PyTorch takes every step a second time, from the
+/// same state nudged by 1e-8 and on another thread count, and cel-train's update must be
+/// within a few times that distance of PyTorch's.
 @Suite(.tags(.slow), .serialized) struct TrainingParityTests {
   struct Step {
     var initialisation: Bool
@@ -29,6 +31,73 @@ import Training
 
   static let batch = 2
   static let size = 32
+  /// The discriminator's patches in one batch: one accuracy step is one patch.
+  static let patches = batch * (size / 4) * (size / 4)
+
+  /// A start state and the batches of every step, written for the reference script, and
+  /// the reference's runs from them.
+  struct Reference {
+    let folder: URL
+    let norm: String
+
+    init(start: SafeTensors, batchNorm: Bool) throws {
+      folder = try makeTemporaryDirectory()
+      norm = batchNorm ? "batch" : "instance"
+      try start.encoded().write(to: folder.appendingPathComponent("start.safetensors"))
+      var pictures: [String: NumpyArray] = [:]
+      for index in TrainingParityTests.plan.indices {
+        for (offset, kind) in ["photos", "styles", "smoothed"].enumerated() {
+          pictures["\(kind).\(index)"] = NumpyArray(
+            shape: [batch, 3, size, size],
+            values: TrainerFixtures.pictures(100 * offset + 7 * index))
+        }
+      }
+      batches = SafeTensors(tensors: pictures)
+      try batches.encoded().write(to: folder.appendingPathComponent("batches.safetensors"))
+    }
+
+    let batches: SafeTensors
+
+    /// PyTorch's run of the plan into the folder `name`, with the script's options.
+    func run(_ name: String, _ options: [String] = []) throws -> Run {
+      let out = folder.appendingPathComponent(name)
+      try Python.run(
+        Python.references.appendingPathComponent("train_steps_reference.py"),
+        [
+          folder.appendingPathComponent("start.safetensors").path,
+          folder.appendingPathComponent("batches.safetensors").path, out.path, norm,
+          TrainingParityTests.plan.map(\.text).joined(separator: ","),
+        ] + options)
+      return try Run(folder: out)
+    }
+
+    /// PyTorch from itself: every step from `run`'s state before it, nudged by 1e-8, on
+    /// two threads where `run` had one.
+    func again(_ run: Run) throws -> Run {
+      try self.run(
+        "\(run.folder.lastPathComponent)-again",
+        [
+          "--threads", "2", "--nudge", "--follow", run.folder.path,
+        ])
+    }
+  }
+
+  /// One run of the reference: its states after every step and its losses.
+  struct Run {
+    let folder: URL
+    let losses: [[String: Float]]
+
+    init(folder: URL) throws {
+      self.folder = folder
+      losses = try JSONDecoder().decode(
+        [[String: Float]].self,
+        from: Data(contentsOf: folder.appendingPathComponent("losses.json")))
+    }
+
+    func state(after index: Int) throws -> SafeTensors {
+      try SafeTensors.read(folder.appendingPathComponent("state-\(index).safetensors"))
+    }
+  }
 
   func step(_ trainer: Trainer, _ step: Step, batches: SafeTensors, index: Int) throws
     -> Trainer.StepLosses
@@ -43,76 +112,83 @@ import Training
       size: Self.size)
   }
 
+  /// Every step's update of `candidate` against `reference`'s, with the bound `noise` sets:
+  /// the groups out of bounds, step by step.
+  func exceedings(_ candidate: Run, _ reference: Run, noise: Run, start: SafeTensors) throws
+    -> [Int: [String]]
+  {
+    var found: [Int: [String]] = [:]
+    var before = start
+    for index in Self.plan.indices {
+      let theirs = try reference.state(after: index)
+      let distances = try TrainerFixtures.updateDistances(
+        from: before, try candidate.state(after: index), theirs)
+      let ownNoise = try TrainerFixtures.updateDistances(
+        from: before, try noise.state(after: index), theirs)
+      let exceeding = TrainerFixtures.exceeding(distances, noise: ownNoise)
+      if !exceeding.isEmpty { found[index] = exceeding }
+      before = theirs
+    }
+    return found
+  }
+
   @Test(arguments: [true, false])
   func everyStepUpdatesAsPyTorchsDoesFromTheSameState(batchNorm: Bool) throws {
-    let folder = try makeTemporaryDirectory()
     let trainer = try TrainerFixtures.trainer(seed: 5, batchNorm: batchNorm)
     let start = try TrainerFixtures.state(of: trainer)
-    let startFile = folder.appendingPathComponent("start.safetensors")
-    try start.encoded().write(to: startFile)
-    var pictures: [String: NumpyArray] = [:]
-    for index in Self.plan.indices {
-      for (offset, kind) in ["photos", "styles", "smoothed"].enumerated() {
-        pictures["\(kind).\(index)"] = NumpyArray(
-          shape: [Self.batch, 3, Self.size, Self.size],
-          values: TrainerFixtures.pictures(100 * offset + 7 * index))
-      }
-    }
-    let batches = SafeTensors(tensors: pictures)
-    let batchFile = folder.appendingPathComponent("batches.safetensors")
-    try batches.encoded().write(to: batchFile)
-    let out = folder.appendingPathComponent("torch")
-    try Python.run(
-      Python.references.appendingPathComponent("train_steps_reference.py"),
-      [
-        startFile.path, batchFile.path, out.path, batchNorm ? "batch" : "instance",
-        Self.plan.map(\.text).joined(separator: ","),
-      ])
-    let theirLosses = try JSONDecoder().decode(
-      [[String: Float]].self,
-      from: Data(contentsOf: out.appendingPathComponent("losses.json")))
+    let reference = try Reference(start: start, batchNorm: batchNorm)
+    let batches = reference.batches
+    let torch = try reference.run("torch")
+    let again = try reference.again(torch)
     let zeroGradient = Set(
       try JSONDecoder().decode(
-        [String].self, from: Data(contentsOf: out.appendingPathComponent("zero-gradient.json"))))
+        [String].self,
+        from: Data(contentsOf: torch.folder.appendingPathComponent("zero-gradient.json"))))
     #expect(zeroGradient == TrainerFixtures.zeroGradientBiases)
     let isCompared = TrainerFixtures.isCompared
 
     var before = start
     for (index, planned) in Self.plan.enumerated() {
-      let theirs = try SafeTensors.read(
-        out.appendingPathComponent("state-\(index).safetensors"))
+      let theirs = try torch.state(after: index)
       let losses = try step(trainer, planned, batches: batches, index: index)
-      let expected = theirLosses[index]
+      let expected = torch.losses[index]
+      let own = again.losses[index]
       var pairs = [("content", losses.content)]
       if !planned.initialisation {
         pairs += [
           ("generator_adversarial", losses.generatorAdversarial),
           ("discriminator", losses.discriminator),
         ]
+        // A patch whose logit is within rounding of zero may count either way.
         for (name, value) in [
           ("real_accuracy", losses.realAccuracy), ("smooth_accuracy", losses.smoothAccuracy),
           ("fake_accuracy", losses.fakeAccuracy),
         ] {
-          #expect(value == expected[name], "step \(index): \(name)")
+          let reference = try #require(expected[name])
+          let allowed = max(abs((own[name] ?? 0) - reference), 1 / Float(Self.patches))
+          #expect(abs(value - reference) <= allowed, "step \(index): \(name)")
         }
       }
+      // The losses part with threads by a few 1e-7 at most: 1e-5 holds on any processor.
       for (name, value) in pairs {
         let reference = try #require(expected[name])
+        let noise = abs((own[name] ?? 0) - reference)
         #expect(
-          abs(value - reference) <= 1e-5 * abs(reference),
+          abs(value - reference) <= max(1e-5 * abs(reference), 4 * noise),
           "step \(index): \(name) \(value) \(reference)")
       }
       let ours = try TrainerFixtures.state(of: trainer)
-      var compared = 0
-      for (name, tensor) in theirs.tensors where isCompared(name) {
-        let previous = try #require(before.tensors[name]).values
-        let mine = try #require(ours.tensors[name]).values
-        let difference = TrainerFixtures.updateDifference(
-          before: previous, ours: mine, theirs: tensor.values)
-        #expect(difference <= 1e-3, "step \(index): \(name) updates differ by \(difference)")
-        compared += 1
-      }
-      #expect(compared > 100)
+      let distances = try TrainerFixtures.updateDistances(from: before, ours, theirs)
+      let noise = try TrainerFixtures.updateDistances(
+        from: before, try again.state(after: index), theirs)
+      #expect(distances.count == 6)
+      let exceeding = TrainerFixtures.exceeding(distances, noise: noise)
+      #expect(exceeding.isEmpty, "step \(index): \(exceeding)")
+      print(
+        "parity \(reference.norm) step \(index): "
+          + distances.keys.sorted().map {
+            "\($0) \(Self.figure(distances[$0])) (PyTorch \(Self.figure(noise[$0])))"
+          }.joined(separator: ", "))
       #expect(
         ours.metadata["generator_steps"] == theirs.metadata["generator_steps"]
           && ours.metadata["discriminator_steps"] == theirs.metadata["discriminator_steps"])
@@ -135,17 +211,32 @@ import Training
       }
       return try TrainerFixtures.state(of: free)
     }
-    var nudged = start
-    for (name, tensor) in start.tensors where name.hasPrefix("g.") {
-      nudged.tensors[name]?.values = tensor.values.enumerated().map {
-        $0.element + ($0.offset % 2 == 0 ? 1e-8 : -1e-8)
-      }
-    }
     let ours = try freeRun(from: start)
-    let theirs = try SafeTensors.read(
-      out.appendingPathComponent("state-\(initialisation.count - 1).safetensors"))
-    let ownDrift = try TrainerFixtures.weightDifference(ours, try freeRun(from: nudged), isCompared)
+    let theirs = try torch.state(after: initialisation.count - 1)
+    let ownDrift = try TrainerFixtures.weightDifference(
+      ours, try freeRun(from: TrainerFixtures.nudged(start, ["g."])), isCompared)
     let drift = try TrainerFixtures.weightDifference(ours, theirs, isCompared)
     #expect(drift <= ownDrift, "free-running: \(drift) from PyTorch, \(ownDrift) from itself")
+  }
+
+  static func figure(_ value: Double?) -> String {
+    value.map { String(format: "%.1e", $0) } ?? "-"
+  }
+
+  /// The bound still catches a real error: PyTorch's own loop with one deliberate bug in
+  /// it, each step taken from the correct loop's state, stands where a cel-train with that
+  /// bug would, and leaves the bound at some step.
+  @Test func aDeliberateBugLeavesTheBound() throws {
+    let trainer = try TrainerFixtures.trainer(seed: 5, batchNorm: true)
+    let start = try TrainerFixtures.state(of: trainer)
+    let reference = try Reference(start: start, batchNorm: true)
+    let torch = try reference.run("torch")
+    let again = try reference.again(torch)
+    for mutation in ["beta2", "content-weight", "padding"] {
+      let broken = try reference.run(
+        mutation, ["--mutation", mutation, "--follow", torch.folder.path])
+      let caught = try exceedings(broken, torch, noise: again, start: start)
+      #expect(!caught.isEmpty, "\(mutation) stays within the bound")
+    }
   }
 }

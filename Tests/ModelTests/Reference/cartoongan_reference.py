@@ -1,13 +1,15 @@
 """An independent forward pass of the published CartoonGAN generator, in PyTorch's Python API.
 
-    python3 cartoongan_reference.py WEIGHTS_FOLDER INPUT.npy OUTPUT.npy [THREADS]
+    python3 cartoongan_reference.py WEIGHTS_FOLDER INPUT.npy OUTPUT.npy [THREADS [PRECISION]]
 
 Built from the layout in shared/pretrained/README.md: one .npy per tensor; reflection
 padding before every ordinary convolution (3 for 7x7, 1 for 3x3) and none of its own;
 transposed convolutions with padding 1 and output padding 1; instance norm
 (x - mean) / (std + 1e-9) * scale + shift with the population standard deviation; ReLU
 after every norm but the second of a residual block; tanh at the end. INPUT.npy holds a
-float32 NCHW batch in [-1, 1]; OUTPUT.npy receives the generator's output.
+float32 NCHW batch in [-1, 1]; OUTPUT.npy receives the generator's output. PRECISION is
+float32 (the default, as Celshade computes) or float64, the exact picture float32's
+rounding is measured against.
 """
 import os
 import sys
@@ -58,10 +60,12 @@ class Generator(torch.nn.Module):
 
 if __name__ == "__main__":
     torch.set_num_threads(int(sys.argv[4]) if len(sys.argv) > 4 else os.cpu_count())
+    dtype = getattr(torch, sys.argv[5]) if len(sys.argv) > 5 else torch.float32
     generator = Generator(sys.argv[1])
-    batch = torch.from_numpy(np.load(sys.argv[2]))
+    generator.w = {name: tensor.to(dtype) for name, tensor in generator.w.items()}
+    batch = torch.from_numpy(np.load(sys.argv[2])).to(dtype)
     start = time.perf_counter()
     with torch.inference_mode():
         output = generator(batch)
     print("seconds %.3f" % (time.perf_counter() - start))
-    np.save(sys.argv[3], output.numpy())
+    np.save(sys.argv[3], output.float().numpy())

@@ -2,20 +2,32 @@
 hands over, for the step-for-step parity test of cel-train.
 
     python3 train_steps_reference.py STATE.safetensors BATCHES.safetensors OUT_FOLDER NORM STEPS \
-        [THREADS]
+        [--threads N] [--follow FOLDER] [--nudge] [--mutation NAME]
 
 STATE holds the generator ("g."), the discriminator ("d."), their batch-norm statistics and
 Adam's moments ("adam.g.NAME.exp_avg", ...), named as cel-train's checkpoints name them, and
-VGG19's convolutions ("vgg.features.N.weight", ...); its metadata holds Adam's step counts ("generator_steps", "discriminator_steps"). BATCHES holds
-"photos.K", "styles.K" and "smoothed.K" for every step K. NORM is batch or instance. STEPS
-is a comma-separated list of "init:LR" or "adversarial:LR". The networks are the ones in
-Benchmarks/cartoongan_torch.py; VGG19 is torchvision's features[:26].
+VGG19's convolutions ("vgg.features.N.weight", ...); its metadata holds Adam's step counts
+("generator_steps", "discriminator_steps"). BATCHES holds "photos.K", "styles.K" and
+"smoothed.K" for every step K. NORM is batch or instance. STEPS is a comma-separated list of
+"init:LR" or "adversarial:LR". The networks are the ones in Benchmarks/cartoongan_torch.py;
+VGG19 is torchvision's features[:26].
 
 After step K, OUT_FOLDER/state-K.safetensors holds every tensor as STATE does, and
 OUT_FOLDER/losses.json every step's losses. OUT_FOLDER/zero-gradient.json lists the biases
 whose true gradient is zero (see zero_gradient_biases): Adam turns their rounding noise into
 updates of size lr on both sides, so they are not compared.
+
+--threads sets PyTorch's intra-op thread count (1 by default). --follow FOLDER starts every
+step K > 0 from FOLDER/state-(K-1).safetensors, another run's state, so that two runs (say
+with other thread counts) can be compared update by update from the same states: this is
+how the parity test measures how far PyTorch is from itself. --nudge moves every weight of
+both networks by 1e-8, up and down in turn, whenever a state is loaded, for steps whose
+kernels round alike on any thread count. --mutation puts one deliberate
+bug in, so the test can show that its tolerance still catches one: "beta2" (Adam's 0.999
+made 0.99), "content-weight" (10 made 11) or "padding" (the generator's first 3x3
+convolution pads with zeros instead of reflecting).
 """
+import argparse
 import json
 import os
 import sys
@@ -28,23 +40,33 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "..", "..", "Benchmarks"))
 from cartoongan_torch import Discriminator, Generator, load_safetensors, save_safetensors  # noqa: E402
 
-state_path, batches_path, out, norm, plan = sys.argv[1:6]
-torch.set_num_threads(int(sys.argv[6]) if len(sys.argv) > 6 else 1)
-is_batch = norm == "batch"
+arguments = argparse.ArgumentParser()
+for positional in ("state", "batches", "out", "norm", "plan"):
+    arguments.add_argument(positional)
+arguments.add_argument("--threads", type=int, default=1)
+arguments.add_argument("--follow")
+arguments.add_argument("--nudge", action="store_true")
+arguments.add_argument("--mutation", choices=("beta2", "content-weight", "padding"))
+options = arguments.parse_args()
+torch.set_num_threads(options.threads)
+is_batch = options.norm == "batch"
+beta2 = 0.99 if options.mutation == "beta2" else 0.999
+content_weight = 11 if options.mutation == "content-weight" else 10
 
-state = load_safetensors(state_path)
-with open(state_path, "rb") as file:
-    length = int.from_bytes(file.read(8), "little")
-    metadata = json.loads(file.read(length))["__metadata__"]
-batches = load_safetensors(batches_path)
+
+def read_state(path):
+    with open(path, "rb") as file:
+        length = int.from_bytes(file.read(8), "little")
+        metadata = json.loads(file.read(length))["__metadata__"]
+    return load_safetensors(path), metadata
+
+
+state, metadata = read_state(options.state)
+batches = load_safetensors(options.batches)
 
 networks = {"g.": Generator(is_batch), "d.": Discriminator(is_batch)}
-for prefix, network in networks.items():
-    own = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
-    for name, buffer in network.state_dict().items():
-        if name.endswith("num_batches_tracked"):
-            own[name] = buffer  # momentum is fixed, so the count changes nothing
-    network.load_state_dict(own, strict=True)
+if options.mutation == "padding":
+    networks["g."].body[4].padding_mode = "zeros"
 generator, discriminator = networks["g."], networks["d."]
 
 vgg = torchvision.models.vgg19().features[:26]
@@ -58,8 +80,8 @@ def features(x):
     return vgg(((x + 1) / 2 - mean) / std)
 
 
-def optimizer(prefix, network, steps):
-    adam = torch.optim.Adam(network.parameters(), 2e-4, betas=(0.5, 0.999))
+def optimizer(prefix, network, state, steps):
+    adam = torch.optim.Adam(network.parameters(), 2e-4, betas=(0.5, beta2))
     if steps > 0:
         for name, parameter in network.named_parameters():
             adam.state[parameter] = {
@@ -69,8 +91,27 @@ def optimizer(prefix, network, steps):
     return adam
 
 
-g_opt = optimizer("g.", generator, int(metadata["generator_steps"]))
-d_opt = optimizer("d.", discriminator, int(metadata["discriminator_steps"]))
+def nudged(tensor):
+    signs = torch.ones(tensor.numel())
+    signs[1::2] = -1
+    return tensor + 1e-8 * signs.view(tensor.shape)
+
+
+def restore(state, metadata):
+    """Loads the networks and makes their optimisers from a state and its metadata."""
+    for prefix, network in networks.items():
+        own = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
+        if options.nudge:
+            own = {k: nudged(v) if "running_" not in k else v for k, v in own.items()}
+        for name, buffer in network.state_dict().items():
+            if name.endswith("num_batches_tracked"):
+                own[name] = buffer  # momentum is fixed, so the count changes nothing
+        network.load_state_dict(own, strict=True)
+    return (optimizer("g.", generator, state, int(metadata["generator_steps"])),
+            optimizer("d.", discriminator, state, int(metadata["discriminator_steps"])))
+
+
+g_opt, d_opt = restore(state, metadata)
 
 
 def logistic(logits, target):
@@ -105,7 +146,7 @@ def step(index, phase, lr):
     discriminator.requires_grad_(False)
     adversarial = logistic(discriminator(generated), 1)
     content = F.l1_loss(features(generated), features(photos).detach())
-    (adversarial + 10 * content).backward()
+    (adversarial + content_weight * content).backward()
     discriminator.requires_grad_(True)
     g_opt.step()
     return {"content": content.item(), "generator_adversarial": adversarial.item(),
@@ -153,14 +194,17 @@ def zero_gradient_biases():
     return names
 
 
-os.makedirs(out, exist_ok=True)
+os.makedirs(options.out, exist_ok=True)
 losses = []
-for index, item in enumerate(plan.split(",")):
+for index, item in enumerate(options.plan.split(",")):
+    if options.follow and index > 0:
+        g_opt, d_opt = restore(*read_state(
+            os.path.join(options.follow, "state-%d.safetensors" % (index - 1))))
     phase, lr = item.split(":")
     losses.append(step(index, phase, float(lr)))
-    save_safetensors(os.path.join(out, "state-%d.safetensors" % index), snapshot(), {
+    save_safetensors(os.path.join(options.out, "state-%d.safetensors" % index), snapshot(), {
         "generator_steps": steps(g_opt, generator), "discriminator_steps": steps(d_opt, discriminator)})
-with open(os.path.join(out, "losses.json"), "w") as file:
+with open(os.path.join(options.out, "losses.json"), "w") as file:
     json.dump(losses, file)
-with open(os.path.join(out, "zero-gradient.json"), "w") as file:
+with open(os.path.join(options.out, "zero-gradient.json"), "w") as file:
     json.dump(zero_gradient_biases(), file)
