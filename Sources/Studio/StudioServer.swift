@@ -31,6 +31,7 @@ package struct StudioServer: Sendable {
       },
       logger: Self.quietLogger)
     try await application.runService(gracefulShutdownSignals: [.sigint, .sigterm])
+    await queue.drain()
   }
 
   private static let quietLogger = {

@@ -89,6 +89,19 @@ package final class WorkQueue: Sendable {
     }
   }
 
+  /// Refuses the jobs still waiting and returns once the running one has finished, so a
+  /// server that stops never leaves work (libtorch's, say) running while the process exits.
+  package func drain() async {
+    state.withLock { state in
+      for (id, _) in state.waiting {
+        state.jobs[id]?.state = .failed
+        state.jobs[id]?.message = "the studio stopped before this job ran"
+      }
+      state.waiting.removeAll()
+    }
+    while state.withLock({ $0.isWorking }) { try? await Task.sleep(for: .milliseconds(50)) }
+  }
+
   /// The file a finished job made.
   package func file(of id: String) -> URL? { state.withLock { $0.files[id] } }
 

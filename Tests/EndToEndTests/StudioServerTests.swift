@@ -165,15 +165,22 @@ import Video
     let grown = server.peakMemory - before
     #expect(grown < 240 << 20, "the server grew by \(ByteCount(bytes: grown))")
 
+    // Every photo gets in, each client trying again on 503 as the refusal asks, however
+    // long the uploads above keep the queue full on a loaded machine.
     let photo = try smallPhoto()
     let sent = try await together { client in
-      let reply = try server.request(
-        "POST", "/api/cartoonize?\(style)&name=p\(client).png", body: photo)
-      return [reply.status, Int(reply.json?["id"] as? String ?? "") ?? -1]
+      let deadline = Date().addingTimeInterval(120)
+      while true {
+        let reply = try server.request(
+          "POST", "/api/cartoonize?\(style)&name=p\(client).png", body: photo)
+        if reply.status != 503 || Date() > deadline {
+          return [reply.status, Int(reply.json?["id"] as? String ?? "") ?? -1]
+        }
+        usleep(200_000)
+      }
     }
-    #expect(sent.allSatisfy { [202, 503].contains($0[0]) })
+    #expect(sent.allSatisfy { $0[0] == 202 })
     let accepted = sent.filter { $0[0] == 202 }.map { String($0[1]) }
-    #expect(!accepted.isEmpty)
     for id in accepted { #expect(try server.finishedJob(id)["state"] as? String == "done") }
     #expect(try server.get("/").status == 200)
     let stopped = server.interrupt()

@@ -45,6 +45,25 @@ import Testing
     #expect(running.withLock { $0.order } == [0, 1, 2, 3])
   }
 
+  /// A stopping server drains its queue: waiting jobs are refused, and draining returns
+  /// only after the running job has finished.
+  @Test func drainingRefusesTheWaitingAndWaitsForTheRunning() async throws {
+    let queue = WorkQueue()
+    let isFinished = Mutex(false)
+    let running = try queue.submit("slow") {
+      try await Task.sleep(for: .milliseconds(300))
+      isFinished.withLock { $0 = true }
+      return .init(message: "slow done")
+    }
+    while queue.job(running.id)?.state != .running { try await Task.sleep(for: .milliseconds(5)) }
+    let waiting = try queue.submit("never") { .init(message: "ran") }
+    await queue.drain()
+    #expect(isFinished.withLock { $0 })
+    #expect(queue.job(running.id)?.state == .done)
+    #expect(queue.job(waiting.id)?.state == .failed)
+    #expect(queue.job(waiting.id)?.message == "the studio stopped before this job ran")
+  }
+
   @Test func aJobShowsItsStagesProgressAndAFailureKeepsItsMessage() async throws {
     let queue = WorkQueue()
     let counted = try queue.submit("count") {
