@@ -28,9 +28,47 @@ let torchCUDA: [String] =
   } else {
     []
   }
+/// PyPI's wheel (LIBTORCH = site-packages/torch) has CUDA's and NCCL's headers and libraries
+/// beside it, under site-packages/nvidia (cu13/, nccl/): with them the bridge compiles c10d's
+/// NCCL process group and asks CUDA's runtime for a device's free memory.
+let nvidia = libtorch.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path + "/nvidia" }
+let cudaToolkit = nvidia.flatMap { folder in
+  ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+    .filter { $0.hasPrefix("cu") && $0.dropFirst(2).allSatisfy(\.isNumber) }
+    .map { "\(folder)/\($0)" }
+    .last { FileManager.default.fileExists(atPath: "\($0)/include/crt/host_config.h") }
+}
+let cudaRuntime = cudaToolkit.flatMap { toolkit in
+  ((try? FileManager.default.contentsOfDirectory(atPath: "\(toolkit)/lib")) ?? [])
+    .first { $0.hasPrefix("libcudart.so.") }
+}
+let ncclHeaders = nvidia.map { "\($0)/nccl/include" }
+let withCUDA =
+  !torchCUDA.isEmpty && cudaRuntime != nil
+  && ncclHeaders.map { FileManager.default.fileExists(atPath: "\($0)/nccl.h") } == true
+let cudaCompilerFlags: [String] =
+  if withCUDA, let cudaToolkit, let ncclHeaders {
+    ["-DCEL_WITH_CUDA", "-DUSE_C10D_NCCL", "-I\(cudaToolkit)/include", "-I\(ncclHeaders)"]
+  } else {
+    []
+  }
+let cudaLinkerFlags: [String] =
+  if withCUDA, let cudaToolkit, let cudaRuntime {
+    ["\(cudaToolkit)/lib/\(cudaRuntime)", "\(libtorch ?? "")/lib/libc10_cuda.so"]
+      .flatMap { ["-Xlinker", $0] } + ["-Xlinker", "-rpath", "-Xlinker", "\(cudaToolkit)/lib"]
+  } else {
+    []
+  }
+/// Debian's libraries by name; another libtorch's by path, since the linker searches the
+/// system's folders, where Debian's libtorch may be too, before any that -L adds.
+let torchLibraries: [LinkerSetting] =
+  libtorch == nil ? ["torch", "torch_cpu", "c10"].map { .linkedLibrary($0) } : []
 let torchLinkerFlags =
-  (libtorch.map { ["-L\($0)/lib", "-Xlinker", "-rpath", "-Xlinker", "\($0)/lib"] } ?? [])
-  + torchCUDA
+  (libtorch.map { folder in
+    ["torch", "torch_cpu", "c10"].flatMap { ["-Xlinker", "\(folder)/lib/lib\($0).so"] }
+      + ["-Xlinker", "-rpath", "-Xlinker", "\(folder)/lib"]
+  } ?? [])
+  + torchCUDA + cudaLinkerFlags
 
 let package = Package(
   name: "Celshade",
@@ -57,11 +95,8 @@ let package = Package(
 
     .target(
       name: "CTorchBridge",
-      cxxSettings: [.unsafeFlags(torchIncludes + ["-O2"])],
-      linkerSettings: [
-        .linkedLibrary("torch"), .linkedLibrary("torch_cpu"), .linkedLibrary("c10"),
-        .unsafeFlags(torchLinkerFlags),
-      ]),
+      cxxSettings: [.unsafeFlags(torchIncludes + cudaCompilerFlags + ["-O2"])],
+      linkerSettings: torchLibraries + [.unsafeFlags(torchLinkerFlags)]),
 
     // Swift wrappers, one C dependency each.
     .target(name: "CelCore"),
@@ -125,7 +160,7 @@ let package = Package(
     .testTarget(
       name: "EndToEndTests",
       dependencies: commands.map { .target(name: $0) } + [
-        "Stages", "CelCore", "Video", "Imaging", "TestSupport",
+        "Stages", "CelCore", "Video", "Imaging", "Training", "TestSupport",
       ],
       exclude: ["Studio"],
       resources: [.copy("Snapshots")]),
@@ -143,5 +178,8 @@ let package = Package(
         name: $0, dependencies: ["ModelStages", "Stages", "CelCore", argumentParser])
     },
   swiftLanguageModes: [.v6],
-  cxxLanguageStandard: .cxx17
+  // libtorch 2's ATen stops below C++20, and Debian's 1.13 headers fail under clang's C++20,
+  // so the standard follows the libtorch in use. (SwiftPM passes this after a target's
+  // unsafeFlags, so a -std there would not hold.)
+  cxxLanguageStandard: libtorch == nil ? .cxx17 : .cxx20
 )

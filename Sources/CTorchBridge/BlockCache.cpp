@@ -1,6 +1,7 @@
 #include "CTorchBridge.h"
 
 #include <c10/core/CPUAllocator.h>
+#include <torch/version.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -25,7 +26,16 @@ namespace {
  * later.) Smaller blocks go straight to malloc, whose bins already serve them well. */
 class BlockCache final : public c10::Allocator {
 public:
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
+  // libtorch 2.3 made allocate non-const and copy_data (for copy-on-write clones) pure.
+  void copy_data(void *dest, const void *src, std::size_t count) const override {
+    default_copy_data(dest, src, count);
+  }
+
+  c10::DataPtr allocate(size_t bytes) override {
+#else
   c10::DataPtr allocate(size_t bytes) const override {
+#endif
     void *block = take(bytes);
     return {block, block, &release, c10::Device(c10::DeviceType::CPU)};
   }

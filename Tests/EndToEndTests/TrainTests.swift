@@ -43,7 +43,7 @@ import Testing
 
   static func saveVGG(to file: URL, seed: Int) throws {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    process.executableURL = Python.interpreter
     process.arguments = [
       "-c",
       """

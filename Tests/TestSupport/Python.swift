@@ -1,8 +1,12 @@
 import Foundation
 
-/// Debian's Python (with numpy, OpenCV and PyTorch), which the tests' independent
-/// references run on.
+/// The Python the tests' independent references run on: Debian's (with numpy, OpenCV and
+/// PyTorch 1.13), or the one `CELSHADE_PYTHON` names, as `Scripts/pypi-torch` sets it to
+/// the venv whose PyTorch 2.15 the build links.
 package enum Python {
+  package static let interpreter = URL(
+    fileURLWithPath: ProcessInfo.processInfo.environment["CELSHADE_PYTHON"] ?? "/usr/bin/python3")
+
   /// Where the tests' reference scripts live.
   package static let references = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent()
@@ -12,7 +16,7 @@ package enum Python {
   @discardableResult
   package static func run(_ script: URL, _ arguments: [String]) throws -> String {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    process.executableURL = interpreter
     process.arguments = [script.path] + arguments
     let output = Pipe()
     let errors = Pipe()
