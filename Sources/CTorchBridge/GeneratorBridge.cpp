@@ -2,11 +2,13 @@
 #include "BridgeSupport.hpp"
 #include "NamedTensors.hpp"
 #include "Networks.hpp"
+#include "WholeGenerator.hpp"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -113,6 +115,17 @@ banded::GeneratorLayers trainedLayers(const bridge::NamedTensors &tensors, bool 
   return layers;
 }
 
+/* Whether the caller's buffers hold `batch` pictures of a size the network takes (sides
+ * multiples of 4, as it halves them twice); leaves a message when not. */
+bool picturesFit(int64_t input_count, int64_t output_count, int batch, int height, int width) {
+  if (batch < 1 || height < 4 || width < 4 || height % 4 || width % 4) {
+    fail(TB_ERR_ARGUMENT, "height and width must be positive multiples of 4");
+    return false;
+  }
+  return bridge::holdsPictures(input_count, batch, height, width, "input") &&
+         bridge::holdsPictures(output_count, batch, height, width, "output");
+}
+
 } // namespace
 
 /* The published network, or one cel-train trained (tensors named as in checkpoints without
@@ -121,6 +134,8 @@ banded::GeneratorLayers trainedLayers(const bridge::NamedTensors &tensors, bool 
 struct tb_generator {
   bridge::NamedTensors tensors;
   banded::GeneratorLayers layers;
+  /* The layers copied to a device for the whole-picture pass, by device (-1: the CPU). */
+  std::map<int, banded::GeneratorLayers> onDevice;
 
   explicit tb_generator(tb_norm norm) {
     if (norm == TB_NORM_PUBLISHED_INSTANCE) {
@@ -157,6 +172,7 @@ extern "C" tb_status tb_generator_parameter(const tb_generator *generator, int i
 
 extern "C" tb_status tb_generator_set_parameter(tb_generator *generator, const char *name,
                                                 const float *values, int64_t count) {
+  generator->onDevice.clear(); // stale copies
   return guarded([&] { return generator->tensors.set(name, values, count); });
 }
 
@@ -169,11 +185,7 @@ extern "C" tb_status tb_generator_forward(tb_generator *generator, const float *
                                           int64_t input_count, int batch, int height, int width,
                                           float *output, int64_t output_count) {
   return guarded([&] {
-    if (batch < 1 || height < 4 || width < 4 || height % 4 || width % 4)
-      return fail(TB_ERR_ARGUMENT, "height and width must be positive multiples of 4");
-    if (!bridge::holdsPictures(input_count, batch, height, width, "input") ||
-        !bridge::holdsPictures(output_count, batch, height, width, "output"))
-      return TB_ERR_ARGUMENT;
+    if (!picturesFit(input_count, output_count, batch, height, width)) return TB_ERR_ARGUMENT;
     c10::InferenceMode inference;
     int64_t picture = int64_t(3) * height * width;
     for (int index = 0; index < batch; ++index) {
@@ -188,6 +200,35 @@ extern "C" tb_status tb_generator_forward(tb_generator *generator, const float *
 
 extern "C" int64_t tb_generator_peak_bytes(int height, int width) {
   return banded::peakBytes(height, width);
+}
+
+extern "C" tb_status tb_generator_forward_whole(tb_generator *generator, int device,
+                                                const float *input, int64_t input_count, int batch,
+                                                int height, int width, float *output,
+                                                int64_t output_count) {
+  return guarded([&] {
+    if (!picturesFit(input_count, output_count, batch, height, width)) return TB_ERR_ARGUMENT;
+    if (device >= tb_cuda_device_count())
+      return fail(TB_ERR_ARGUMENT, "no CUDA device " + std::to_string(device) + " (" +
+                                       std::to_string(tb_cuda_device_count()) + " seen)");
+    c10::InferenceMode inference;
+    at::Device where = device < 0 ? at::Device(at::kCPU) : at::Device(at::kCUDA, int8_t(device));
+    auto found = generator->onDevice.find(device);
+    if (found == generator->onDevice.end())
+      found = generator->onDevice.emplace(device, whole::on(generator->layers, where)).first;
+    int64_t picture = int64_t(3) * height * width;
+    for (int index = 0; index < batch; ++index) {
+      at::Tensor x = at::from_blob(const_cast<float *>(input) + index * picture,
+                                   {1, 3, height, width}, at::kFloat);
+      at::Tensor y = at::from_blob(output + index * picture, {1, 3, height, width}, at::kFloat);
+      y.copy_(whole::forward(found->second, x.to(where)));
+    }
+    return TB_OK;
+  });
+}
+
+extern "C" int64_t tb_generator_whole_bytes(int height, int width) {
+  return whole::peakBytes(height, width);
 }
 
 extern "C" const char *tb_last_error(void) { return bridge::lastError().c_str(); }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CelCore
+import Training
 
 /// The options of `cel-apply`.
 package struct ApplyOptions: ParsableArguments, Sendable {
@@ -25,6 +26,12 @@ package struct ApplyOptions: ParsableArguments, Sendable {
 
   @Option(help: "Threads libtorch uses (default: all cores).")
   package var threads: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "Where the generator runs: auto (a GPU where libtorch has CUDA and sees one), cpu or cuda.",
+      valueName: "device"))
+  package var device: Trainer.Device = .auto
 
   package init() {}
 

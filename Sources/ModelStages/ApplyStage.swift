@@ -45,11 +45,12 @@ package struct ApplyStage: Sendable {
     if FileManager.default.fileExists(atPath: output.path) && !options.overwrite {
       throw CelError.cannotWrite(output.path, reason: "exists (use --overwrite to replace it)")
     }
+    let cudaDevice = try CUDA.index(for: options.device)
     TorchRuntime.prepare(
       threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount, cachingMemory: false
     )
     let weights = try GeneratorWeights.load(URL(fileURLWithPath: options.model))
-    let cartoonizer = try Cartoonizer(weights: weights)
+    let cartoonizer = try Cartoonizer(weights: weights, cudaDevice: cudaDevice)
     switch kind {
     case .photo:
       let picture = try readPhoto(input)

@@ -8,12 +8,17 @@ import Training
 /// (the network halves them twice) and cut back after. The generator runs one layer at a
 /// time in bands of rows, so every instance norm sees the whole picture's statistics, as a
 /// whole-picture forward pass in PyTorch does, while memory holds about 400 bytes a pixel
-/// (`bytesNeeded`) instead of the 1.5 kB such a pass takes.
+/// (`bytesNeeded`) instead of the 1.5 kB such a pass takes. On a GPU, a picture whose
+/// whole-picture pass fits in the device's free memory goes through at once there; one
+/// that does not takes the banded pass on the CPU.
 package final class Cartoonizer {
   private let generator: Generator
+  private let cudaDevice: Int?
 
-  package init(weights: GeneratorWeights) throws {
+  /// A cartoonizer on the CPU, or on GPU `cudaDevice`.
+  package init(weights: GeneratorWeights, cudaDevice: Int? = nil) throws {
     generator = try weights.makeGenerator()
+    self.cudaDevice = cudaDevice
   }
 
   /// The memory cartoonizing a `width` x `height` picture takes: the generator's own, the
@@ -32,10 +37,23 @@ package final class Cartoonizer {
     let swapsChannels = generator.channelOrder != picture.order
     let image = PlanarImage(picture, swappingChannels: swapsChannels)
     let padded = image.reflectPadded(toMultipleOf: 4)
-    let output = try generator.forward(
-      padded.values, batch: 1, height: padded.height, width: padded.width)
+    let output = try draw(padded)
     return PlanarImage(width: padded.width, height: padded.height, values: output)
       .cropped(PixelRect(x: 0, y: 0, width: image.width, height: image.height))
       .pixels(swappingChannels: swapsChannels)
+  }
+
+  /// The network's output for a padded picture: on the GPU where it fits, else banded.
+  private func draw(_ padded: PlanarImage) throws -> [Float] {
+    if let cudaDevice,
+      Generator.wholeBytes(width: padded.width, height: padded.height)
+        <= (try CUDA.memory(device: cudaDevice)).free
+    {
+      return try generator.forwardWhole(
+        padded.values, batch: 1, height: padded.height, width: padded.width,
+        cudaDevice: cudaDevice)
+    }
+    return try generator.forward(
+      padded.values, batch: 1, height: padded.height, width: padded.width)
   }
 }

@@ -41,9 +41,11 @@ package struct TrainStage: Sendable {
         options.photos,
         reason: "has \(data.photos.count) train photos, fewer than a batch of \(ranksBatch)")
     }
+    // Each rank on one machine takes its own GPU; `--device cuda` without one ends here.
+    let cudaDevice = try CUDA.index(for: options.device, index: ranks?.localRank ?? 0)
     // The ranks meet before any of them touches the run folder, so that a rank that fails
     // there ends the others' wait at their first exchange.
-    let group = try ranks?.join()
+    let group = try ranks?.join(cudaDevice: cudaDevice)
     let url = URL(fileURLWithPath: options.run)
     let settings = options.settings(
       vggFingerprint: try Fingerprint.ofFile(vggFile), ranks: ranks?.size ?? 1)
@@ -57,8 +59,8 @@ package struct TrainStage: Sendable {
     TorchRuntime.prepare(
       threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount, cachingMemory: true)
     var trainerOptions = options.trainerOptions
-    // Each rank on one machine takes its own GPU.
-    trainerOptions.deviceIndex = ranks?.localRank ?? 0
+    trainerOptions.device = cudaDevice == nil ? .cpu : .cuda
+    trainerOptions.deviceIndex = cudaDevice ?? 0
     let trainer = try Trainer(options: trainerOptions)
     try vgg.install(in: trainer)
     if let group { trainer.join(group) }

@@ -62,12 +62,13 @@ package struct TrainingRanks: Sendable, Equatable {
       storePort: port, binding: binding)
   }
 
-  /// Joins the other ranks; blocks until all have joined.
-  func join() throws -> ProcessGroup {
+  /// Joins the other ranks, over NCCL when the rank trains on GPU `cudaDevice`, else over
+  /// Gloo; blocks until all have joined.
+  func join(cudaDevice: Int?) throws -> ProcessGroup {
     do {
       return try ProcessGroup(
         storeHost: storeHost, storePort: storePort, rank: rank, size: size, binding: binding,
-        timeout: Self.timeout)
+        timeout: Self.timeout, cudaDevice: cudaDevice)
     } catch let error as TorchError {
       throw CelError.invalidRequest(
         "rank \(rank) of \(size) could not join the others at \(storeHost):\(storePort): \(error.message)"

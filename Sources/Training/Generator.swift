@@ -68,6 +68,29 @@ package final class Generator {
     return output
   }
 
+  /// The same network over each whole image at once, on the CPU (`cudaDevice` nil) or a
+  /// GPU: libtorch's own operators layer by layer, the fast path where memory is plenty.
+  /// Needs about `wholeBytes(width:height:)` on the device.
+  package func forwardWhole(
+    _ input: [Float], batch: Int, height: Int, width: Int, cudaDevice: Int? = nil
+  ) throws -> [Float] {
+    let operation =
+      "generator forward on \(width)x\(height) on \(cudaDevice.map { "cuda:\($0)" } ?? "cpu")"
+    try requireCount(input, batch * 3 * height * width, "pictures", operation: operation)
+    var output = [Float](repeating: 0, count: input.count)
+    try check(
+      tb_generator_forward_whole(
+        handle, Int32(cudaDevice ?? -1), input, Int64(input.count), Int32(batch), Int32(height),
+        Int32(width), &output, Int64(output.count)),
+      operation)
+    return output
+  }
+
+  /// About the most device memory `forwardWhole` holds for one image.
+  package static func wholeBytes(width: Int, height: Int) -> Int {
+    Int(tb_generator_whole_bytes(Int32(height), Int32(width)))
+  }
+
   /// The most memory `forward` holds for one image, besides its input and output arrays.
   package static func peakBytes(width: Int, height: Int) -> Int {
     Int(tb_generator_peak_bytes(Int32(height), Int32(width)))

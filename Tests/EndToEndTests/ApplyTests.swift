@@ -3,6 +3,7 @@ import Foundation
 import Imaging
 import TestSupport
 import Testing
+import Training
 import Video
 
 /// cel-apply and cel-import with weights in the published layout, on real photos and on a
@@ -34,6 +35,39 @@ import Video
     let reference = try ReferenceCartoon.published(
       weights: weights, picture: try Image.read(input).pixels())
     let difference = LevelDifference(cartoon, reference)
+    #expect(difference.mean <= 0.5 && difference.percentile99 <= 2, "\(difference)")
+  }
+
+  /// `--device cuda` draws on the GPU the CPU's picture; where libtorch sees no GPU, cel-apply
+  /// and cel-train end in one line and write nothing.
+  @Test func cudaDrawsTheCPUsPictureOrIsRefusedInOneLine() throws {
+    let folder = try makeTemporaryDirectory()
+    let input = try photo("fruits.png", width: 868, height: 600, in: folder)
+    let weights = try GeneratorWeightFolders.seeded().path
+    let output = folder.appendingPathComponent("cuda.png")
+    let result = try apply.run(
+      ["--model", weights, "-i", input.path, "-o", output.path, "--device", "cuda", "-q"])
+    let train = TrainTests()
+    let inputs = try TrainTests.inputs.get()
+    let run = folder.appendingPathComponent("run")
+    let training = try Executable(name: "cel-train").run(
+      train.arguments(inputs, run: run) + ["--device", "cuda"])
+    guard CUDA.deviceCount > 0 else {
+      let refusal = "Error: no CUDA device: this libtorch was built without CUDA or sees no GPU\n"
+      for (command, outcome) in [("cel-apply", result), ("cel-train", training)] {
+        #expect(outcome.status != 0, "\(command)")
+        #expect(outcome.errors == refusal, "\(command)")
+      }
+      #expect(!FileManager.default.fileExists(atPath: output.path))
+      #expect(!FileManager.default.fileExists(atPath: run.path))
+      return
+    }
+    #expect(result.status == 0 && training.status == 0, "\(result.errors)\(training.errors)")
+    let cpu = folder.appendingPathComponent("cpu.png")
+    let onCPU = try apply.run(
+      ["--model", weights, "-i", input.path, "-o", cpu.path, "--device", "cpu", "-q"])
+    #expect(onCPU.status == 0, "\(onCPU.errors)")
+    let difference = LevelDifference(try Image.read(output).pixels(), try Image.read(cpu).pixels())
     #expect(difference.mean <= 0.5 && difference.percentile99 <= 2, "\(difference)")
   }
 

@@ -86,12 +86,11 @@ import Training
         // Both ranks hold the same weights after every step.
         #expect(tensor.values == second.tensors[name]?.values, "\(name) differs between the ranks")
       }
-      let distances = try TrainerFixtures.updateDistances(from: before, first, mine)
-      let noise = try TrainerFixtures.updateDistances(
-        from: before, try TrainerFixtures.state(of: nudged), mine)
-      #expect(distances.count == 6)
-      let exceeding = TrainerFixtures.exceeding(distances, noise: noise)
-      #expect(exceeding.isEmpty, "initialisation \(initialisation): \(exceeding)")
+      let comparison = try TrainerFixtures.compareUpdates(
+        from: before, first, mine, noise: try TrainerFixtures.state(of: nudged))
+      #expect(comparison.distances.count == 6)
+      #expect(
+        comparison.exceeding.isEmpty, "initialisation \(initialisation): \(comparison.exceeding)")
       // The next step starts from the same state on both sides again.
       for rank in ranks { try TrainerFixtures.restore(mine, into: rank.trainer) }
     }

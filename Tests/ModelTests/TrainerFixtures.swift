@@ -9,14 +9,15 @@ enum TrainerFixtures {
   /// A trainer whose VGG19 has seeded random weights, as ImageNet's cannot be fetched
   /// here: uniform with He's variance (2 / fan-in), so activations keep their scale through
   /// the 10 convolutions and the content loss has the size a trained VGG gives it. On the
-  /// CPU whatever libtorch has, since tolerances here assume float32 CPU kernels.
+  /// CPU, or on the GPU where `CEL_TEST_DEVICE` is `cuda` (as `Scripts/gpu-check` runs the
+  /// parity test).
   static func trainer(seed: UInt64 = 3, batchNorm: Bool = true, rate: Float = 2e-4) throws
     -> Trainer
   {
     var options = Trainer.Options()
     options.seed = seed
     options.isBatchNorm = batchNorm
-    options.device = .cpu
+    options.device = device
     options.generatorRate = rate
     options.discriminatorRate = rate
     TestThreads.apply()
@@ -31,6 +32,10 @@ enum TrainerFixtures {
     }
     return trainer
   }
+
+  /// Where the training tests' trainers run: the CPU unless `CEL_TEST_DEVICE` says cuda.
+  static let device: Trainer.Device =
+    ProcessInfo.processInfo.environment["CEL_TEST_DEVICE"] == "cuda" ? .cuda : .cpu
 
   /// `count` drawn frames of the synthetic film, `size`², as planar RGB in [-1, 1].
   static func pictures(_ seed: Int, count: Int = 2, size: Int = 32) -> [Float] {
@@ -124,14 +129,29 @@ enum TrainerFixtures {
   /// deliberate bugs of the parity test land 10 to 1000 times out.
   static let noiseMultiple = 4.0
 
-  /// The groups whose `distances` exceed `noiseMultiple` times the `noise` measured for the
-  /// same step, with both figures; empty when every group is within.
-  static func exceeding(_ distances: [String: Double], noise: [String: Double]) -> [String] {
-    distances.sorted { $0.key < $1.key }.compactMap { group, distance in
-      // Below float32's epsilon no two updates can be told apart.
-      let bound = noiseMultiple * (noise[group] ?? 0) + 1e-7
-      return distance <= bound ? nil : "\(group) \(distance) > \(bound)"
+  /// `candidate`'s update from `before` against `reference`'s, per group, with the bound
+  /// that `noise` (another correct update from `before`) sets.
+  struct UpdateComparison {
+    var distances: [String: Double]
+    var noise: [String: Double]
+
+    /// The groups out of bounds, with both figures; empty when every group is within.
+    var exceeding: [String] {
+      distances.sorted { $0.key < $1.key }.compactMap { group, distance in
+        // Below float32's epsilon no two updates can be told apart.
+        let bound = TrainerFixtures.noiseMultiple * (noise[group] ?? 0) + 1e-7
+        return distance <= bound ? nil : "\(group) \(distance) > \(bound)"
+      }
     }
+  }
+
+  static func compareUpdates(
+    from before: SafeTensors, _ candidate: SafeTensors, _ reference: SafeTensors,
+    noise: SafeTensors
+  ) throws -> UpdateComparison {
+    UpdateComparison(
+      distances: try updateDistances(from: before, candidate, reference),
+      noise: try updateDistances(from: before, noise, reference))
   }
 
   /// The relative L2 difference of the generator's compared weights, as one vector.

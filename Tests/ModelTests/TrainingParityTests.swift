@@ -67,6 +67,7 @@ import Training
           folder.appendingPathComponent("start.safetensors").path,
           folder.appendingPathComponent("batches.safetensors").path, out.path, norm,
           TrainingParityTests.plan.map(\.text).joined(separator: ","),
+          "--device", TrainerFixtures.device.rawValue,
         ] + options)
       return try Run(folder: out)
     }
@@ -121,11 +122,10 @@ import Training
     var before = start
     for index in Self.plan.indices {
       let theirs = try reference.state(after: index)
-      let distances = try TrainerFixtures.updateDistances(
-        from: before, try candidate.state(after: index), theirs)
-      let ownNoise = try TrainerFixtures.updateDistances(
-        from: before, try noise.state(after: index), theirs)
-      let exceeding = TrainerFixtures.exceeding(distances, noise: ownNoise)
+      let exceeding = try TrainerFixtures.compareUpdates(
+        from: before, try candidate.state(after: index), theirs,
+        noise: try noise.state(after: index)
+      ).exceeding
       if !exceeding.isEmpty { found[index] = exceeding }
       before = theirs
     }
@@ -178,16 +178,15 @@ import Training
           "step \(index): \(name) \(value) \(reference)")
       }
       let ours = try TrainerFixtures.state(of: trainer)
-      let distances = try TrainerFixtures.updateDistances(from: before, ours, theirs)
-      let noise = try TrainerFixtures.updateDistances(
-        from: before, try again.state(after: index), theirs)
-      #expect(distances.count == 6)
-      let exceeding = TrainerFixtures.exceeding(distances, noise: noise)
-      #expect(exceeding.isEmpty, "step \(index): \(exceeding)")
+      let comparison = try TrainerFixtures.compareUpdates(
+        from: before, ours, theirs, noise: try again.state(after: index))
+      #expect(comparison.distances.count == 6)
+      #expect(comparison.exceeding.isEmpty, "step \(index): \(comparison.exceeding)")
       print(
         "parity \(reference.norm) step \(index): "
-          + distances.keys.sorted().map {
-            "\($0) \(Self.figure(distances[$0])) (PyTorch \(Self.figure(noise[$0])))"
+          + comparison.distances.keys.sorted().map {
+            "\($0) \(Self.figure(comparison.distances[$0])) "
+              + "(PyTorch \(Self.figure(comparison.noise[$0])))"
           }.joined(separator: ", "))
       #expect(
         ours.metadata["generator_steps"] == theirs.metadata["generator_steps"]

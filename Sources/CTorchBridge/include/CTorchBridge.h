@@ -70,6 +70,22 @@ tb_status tb_generator_forward(tb_generator *generator, const float *input, int6
 /* The most memory tb_generator_forward holds for one height x width image. */
 int64_t tb_generator_peak_bytes(int height, int width);
 
+/* The same network over each whole image at once, every layer with libtorch's own
+ * operators, on `device`: -1 for the CPU, N for CUDA device N (the parameters are copied
+ * there once and kept). The fast path on a GPU; it holds about tb_generator_whole_bytes
+ * there. Buffers as for tb_generator_forward, in CPU memory. */
+tb_status tb_generator_forward_whole(tb_generator *generator, int device, const float *input,
+                                     int64_t input_count, int batch, int height, int width,
+                                     float *output, int64_t output_count);
+/* About the most device memory tb_generator_forward_whole holds for one image. */
+int64_t tb_generator_whole_bytes(int height, int width);
+
+/* CUDA devices this libtorch sees: 0 for a CPU-only build, or where no GPU is seen. */
+int tb_cuda_device_count(void);
+/* Free and total memory of CUDA device `device`, in bytes. Fails where this build has no
+ * CUDA runtime or the device does not exist. */
+tb_status tb_cuda_memory(int device, int64_t *free_bytes, int64_t *total_bytes);
+
 /* ---- Training ---------------------------------------------------------------------------
  * A tb_trainer owns a trainable generator (the same network with PyTorch's own norm layers:
  * batch or instance norm, reflection padding), the patch discriminator of the paper,
@@ -159,12 +175,14 @@ tb_status tb_loss_evaluate(tb_loss loss, const float *a, const float *b, int64_t
  * model together (c10d's Gloo process group over TCP). Ranks meet through a TCP store at
  * store_host:store_port, which rank 0 serves. Gloo binds to the network interface named by
  * `interface`, else to the address `hostname` resolves to, else to this machine's hostname's.
- * Creating blocks until every rank has joined, or fails after timeout_ms. */
+ * Creating blocks until every rank has joined, or fails after timeout_ms. With cuda_device N
+ * >= 0 the group is c10d's NCCL group for the rank's CUDA device N instead (the interface
+ * and hostname are then NCCL's own business); a build without NCCL refuses it. */
 typedef struct tb_process_group tb_process_group;
 
 tb_status tb_process_group_create(const char *store_host, int store_port, int rank, int size,
                                   const char *interface, const char *hostname, int timeout_ms,
-                                  tb_process_group **out);
+                                  int cuda_device, tb_process_group **out);
 void tb_process_group_free(tb_process_group *group); /* NULL is a no-op */
 /* Replaces `count` values by their mean over the group's ranks (every rank calls it). */
 tb_status tb_process_group_average(tb_process_group *group, float *values, int64_t count);

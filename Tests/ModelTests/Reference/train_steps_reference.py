@@ -2,7 +2,7 @@
 hands over, for the step-for-step parity test of cel-train.
 
     python3 train_steps_reference.py STATE.safetensors BATCHES.safetensors OUT_FOLDER NORM STEPS \
-        [--threads N] [--follow FOLDER] [--nudge] [--mutation NAME]
+        [--threads N] [--follow FOLDER] [--nudge] [--mutation NAME] [--device cpu|cuda]
 
 STATE holds the generator ("g."), the discriminator ("d."), their batch-norm statistics and
 Adam's moments ("adam.g.NAME.exp_avg", ...), named as cel-train's checkpoints name them, and
@@ -25,7 +25,8 @@ both networks by 1e-8, up and down in turn, whenever a state is loaded, for step
 kernels round alike on any thread count. --mutation puts one deliberate
 bug in, so the test can show that its tolerance still catches one: "beta2" (Adam's 0.999
 made 0.99), "content-weight" (10 made 11) or "padding" (the generator's first 3x3
-convolution pads with zeros instead of reflecting).
+convolution pads with zeros instead of reflecting). --device cuda runs the steps on the
+GPU, for Scripts/gpu-check.
 """
 import argparse
 import json
@@ -46,6 +47,7 @@ for positional in ("state", "batches", "out", "norm", "plan"):
 arguments.add_argument("--threads", type=int, default=1)
 arguments.add_argument("--follow")
 arguments.add_argument("--nudge", action="store_true")
+arguments.add_argument("--device", default="cpu")
 arguments.add_argument("--mutation", choices=("beta2", "content-weight", "padding"))
 options = arguments.parse_args()
 torch.set_num_threads(options.threads)
@@ -61,19 +63,21 @@ def read_state(path):
     return load_safetensors(path), metadata
 
 
+device = torch.device(options.device)
 state, metadata = read_state(options.state)
-batches = load_safetensors(options.batches)
+batches = {name: tensor.to(device) for name, tensor in load_safetensors(options.batches).items()}
 
 networks = {"g.": Generator(is_batch), "d.": Discriminator(is_batch)}
 if options.mutation == "padding":
     networks["g."].body[4].padding_mode = "zeros"
-generator, discriminator = networks["g."], networks["d."]
+generator, discriminator = networks["g."].to(device), networks["d."].to(device)
 
 vgg = torchvision.models.vgg19().features[:26]
 vgg.load_state_dict({k[len("vgg.features."):]: v for k, v in state.items() if k.startswith("vgg.")})
 vgg.requires_grad_(False)
-mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
-std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+vgg.to(device)
+mean = torch.tensor([0.485, 0.456, 0.406], device=device).view(1, 3, 1, 1)
+std = torch.tensor([0.229, 0.224, 0.225], device=device).view(1, 3, 1, 1)
 
 
 def features(x):
@@ -86,8 +90,8 @@ def optimizer(prefix, network, state, steps):
         for name, parameter in network.named_parameters():
             adam.state[parameter] = {
                 "step": torch.tensor(float(steps)),
-                "exp_avg": state["adam." + prefix + name + ".exp_avg"].clone(),
-                "exp_avg_sq": state["adam." + prefix + name + ".exp_avg_sq"].clone()}
+                "exp_avg": state["adam." + prefix + name + ".exp_avg"].to(device, copy=True),
+                "exp_avg_sq": state["adam." + prefix + name + ".exp_avg_sq"].to(device, copy=True)}
     return adam
 
 
@@ -159,12 +163,12 @@ def snapshot():
     for prefix, network, adam in (("g.", generator, g_opt), ("d.", discriminator, d_opt)):
         for name, tensor in network.state_dict().items():
             if not name.endswith("num_batches_tracked"):
-                tensors[prefix + name] = tensor
+                tensors[prefix + name] = tensor.cpu()
         for name, parameter in network.named_parameters():
             moments = adam.state.get(parameter, {})
             for moment in ("exp_avg", "exp_avg_sq"):
                 tensors["adam." + prefix + name + "." + moment] = moments.get(
-                    moment, torch.zeros_like(parameter))
+                    moment, torch.zeros_like(parameter)).cpu()
     return tensors
 
 
