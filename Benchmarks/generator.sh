@@ -12,25 +12,27 @@
 #   RUNS=3 (per size up to 1080p; 4K runs once), THREADS=$(nproc), SIZES="868x600 1920x1080 3840x2160"
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Scripts/pypi-torch sets these to run against PyPI's torch 2.15.
+python=${CELSHADE_PYTHON:-/usr/bin/python3}; scratch=${CELSHADE_SCRATCH:-.build}
 weights=${1:-../shared/pretrained/cartoongan-hayao}
 runs=${RUNS:-3}
 threads=${THREADS:-$(nproc)}
 sizes=${SIZES:-868x600 1920x1080 3840x2160}
-swift build -c release --product cel-apply >/dev/null
-bin=$(swift build -c release --show-bin-path)
+swift build -c release --scratch-path "$scratch" --product cel-apply >/dev/null
+bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 label="published Hayao"
 if [ ! -f "$weights/conv01_1.weight.npy" ]; then
   weights=$work/seeded
-  /usr/bin/python3 Tests/ModelTests/Reference/published_weights.py "$weights" 7
+  "$python" Tests/ModelTests/Reference/published_weights.py "$weights" 7
   label="published layout, seeded"
 fi
 
 # photo WIDTHxHEIGHT: the PNG cel-apply reads and the network's input tensor for PyTorch,
 # from the same pixels (BGR for the published weights).
 photo() {
-  /usr/bin/python3 - "$work" "$1" <<'PY'
+  "$python" - "$work" "$1" <<'PY'
 import sys, cv2, numpy as np
 folder, size = sys.argv[1], sys.argv[2]
 width, height = map(int, size.split("x"))
@@ -45,7 +47,7 @@ PY
 
 # compare OURS.png REFERENCE.npy|.png [RGB]: "mean p99" of the 8-bit difference.
 compare() {
-  /usr/bin/python3 - "$@" <<'PY'
+  "$python" - "$@" <<'PY'
 import sys, cv2, numpy as np
 ours = cv2.imread(sys.argv[1]).astype(np.float32)
 if sys.argv[2].endswith(".npy"):
@@ -92,12 +94,12 @@ echo "|---|---|---|---:|---:|---:|---|"
 for size in $sizes; do
   photo "$size"
   count=$runs; [ "$size" = 3840x2160 ] && count=1
-  measure "$label" "$size" "$weights" "$count" "$work/reference.npy" /usr/bin/python3 \
+  measure "$label" "$size" "$weights" "$count" "$work/reference.npy" "$python" \
     Tests/ModelTests/Reference/cartoongan_reference.py "$weights" "$work/$size.npy" "$work/reference.npy" "$threads"
 done
 [ -f "$work/1920x1080.png" ] || photo 1920x1080
-/usr/bin/python3 Benchmarks/trained_generator_reference.py export "$work/trained.safetensors" \
+"$python" Benchmarks/trained_generator_reference.py export "$work/trained.safetensors" \
   "$work/1920x1080.png" "$work/trained.npy"
 measure "trained, batch norm" 1920x1080 "$work/trained.safetensors" "$runs" "$work/reference.png" \
-  /usr/bin/python3 Benchmarks/trained_generator_reference.py forward "$work/trained.safetensors" \
+  "$python" Benchmarks/trained_generator_reference.py forward "$work/trained.safetensors" \
   "$work/trained.npy" "$threads" "$work/reference.png"

@@ -5,7 +5,9 @@ losses, Adam (2e-4, betas 0.5/0.999); a discriminator step, then a generator ste
 discriminator's parameters frozen (requires_grad_(False)), as careful GAN code writes it, so
 its weight gradients are not computed only to be dropped.
 
-    python3 train_reference.py [BATCH] [SIZE] [STEPS] [THREADS]
+    python3 train_reference.py [BATCH] [SIZE] [STEPS] [THREADS] [DEVICE]
+
+DEVICE is cpu (the default) or cuda; on cuda the timing waits for the GPU's work.
 """
 import os
 import sys
@@ -21,16 +23,18 @@ from cartoongan_torch import Discriminator, Generator  # noqa: E402
 batch, size, steps = (int(a) for a in (sys.argv[1:4] + ["4", "256", "2"][len(sys.argv[1:4]):]))
 torch.set_num_threads(int(sys.argv[4]) if len(sys.argv) > 4 else os.cpu_count())
 
-generator, discriminator = Generator(), Discriminator()
-vgg = torchvision.models.vgg19().features[:26]
+device = torch.device(sys.argv[5] if len(sys.argv) > 5 else "cpu")
+torch.backends.cudnn.benchmark = True
+generator, discriminator = Generator().to(device), Discriminator().to(device)
+vgg = torchvision.models.vgg19().features[:26].to(device)
 for p in vgg.parameters():
     p.requires_grad_(False)
-mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
-std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+mean = torch.tensor([0.485, 0.456, 0.406], device=device).view(1, 3, 1, 1)
+std = torch.tensor([0.229, 0.224, 0.225], device=device).view(1, 3, 1, 1)
 features = lambda x: vgg(((x + 1) / 2 - mean) / std)
 g_opt = torch.optim.Adam(generator.parameters(), 2e-4, betas=(0.5, 0.999))
 d_opt = torch.optim.Adam(discriminator.parameters(), 2e-4, betas=(0.5, 0.999))
-photos, styles, smoothed = (torch.rand(batch, 3, size, size) * 2 - 1 for _ in range(3))
+photos, styles, smoothed = (torch.rand(batch, 3, size, size, device=device) * 2 - 1 for _ in range(3))
 
 
 def logistic(logits, target):
@@ -52,8 +56,15 @@ def step():
     g_opt.step()
 
 
+def synchronize():
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
 step()
+synchronize()
 start = time.perf_counter()
 for _ in range(steps):
     step()
+synchronize()
 print("seconds-per-step %.3f" % ((time.perf_counter() - start) / steps))

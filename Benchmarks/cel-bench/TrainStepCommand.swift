@@ -3,6 +3,8 @@ import CelCore
 import Foundation
 import Training
 
+extension Trainer.Device: ExpressibleByArgument {}
+
 /// Times full CartoonGAN training steps (discriminator then generator, with the VGG19
 /// content loss) on random batches, as `Benchmarks/train.sh` compares with PyTorch.
 struct TrainStepCommand: ParsableCommand {
@@ -13,10 +15,13 @@ struct TrainStepCommand: ParsableCommand {
   @Option var size = 256
   @Option var steps = 2
   @Option var threads = ProcessInfo.processInfo.activeProcessorCount
+  @Option var device = Trainer.Device.cpu
 
   func run() throws {
     TorchRuntime.prepare(threads: threads, cachingMemory: true)
-    let trainer = try Trainer(options: Trainer.Options())
+    var options = Trainer.Options()
+    options.device = device
+    let trainer = try Trainer(options: options)
     var generator = SeededGenerator(seed: 1)
     for (name, shape) in trainer.tensors where name.hasPrefix("vgg.") {
       try trainer.setTensor(

@@ -58,6 +58,9 @@ import Training
 
     let batches: SafeTensors
 
+    /// Removes the folder: the runs' states take over a gigabyte.
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+
     /// PyTorch's run of the plan into the folder `name`, with the script's options.
     func run(_ name: String, _ options: [String] = []) throws -> Run {
       let out = folder.appendingPathComponent(name)
@@ -137,6 +140,7 @@ import Training
     let trainer = try TrainerFixtures.trainer(seed: 5, batchNorm: batchNorm)
     let start = try TrainerFixtures.state(of: trainer)
     let reference = try Reference(start: start, batchNorm: batchNorm)
+    defer { reference.remove() }
     let batches = reference.batches
     let torch = try reference.run("torch")
     let again = try reference.again(torch)
@@ -229,6 +233,7 @@ import Training
     let trainer = try TrainerFixtures.trainer(seed: 5, batchNorm: true)
     let start = try TrainerFixtures.state(of: trainer)
     let reference = try Reference(start: start, batchNorm: true)
+    defer { reference.remove() }
     let torch = try reference.run("torch")
     let again = try reference.again(torch)
     for mutation in ["beta2", "content-weight", "padding"] {
