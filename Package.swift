@@ -9,7 +9,7 @@ let argumentParser = Target.Dependency.product(
 /// The data stages' commands do not link libtorch, which would add half a second to
 /// every start.
 let dataCommands = ["cel-extract", "cel-tile", "cel-smooth", "cel-split"]
-let modelCommands = ["cel-import", "cel-apply", "cel-train"]
+let modelCommands = ["cel-import", "cel-apply", "cel-train", "cel-export"]
 let commands = ["cel"] + dataCommands + modelCommands
 
 /// libtorch: Debian's libtorch-dev, or the one `LIBTORCH` points at (a CUDA build, say),
@@ -63,6 +63,10 @@ let cudaLinkerFlags: [String] =
 /// system's folders, where Debian's libtorch may be too, before any that -L adds.
 let torchLibraries: [LinkerSetting] =
   libtorch == nil ? ["torch", "torch_cpu", "c10"].map { .linkedLibrary($0) } : []
+/// Debian's oneDNN (libdnnl-dev), which Debian's libtorch is built on, for the generator's
+/// blocked pass; PyPI's torch keeps its own oneDNN inside with its symbols hidden, so both
+/// builds link Debian's.
+let oneDNN: [LinkerSetting] = [.linkedLibrary("dnnl")]
 let torchLinkerFlags =
   (libtorch.map { folder in
     ["torch", "torch_cpu", "c10"].flatMap { ["-Xlinker", "\(folder)/lib/lib\($0).so"] }
@@ -81,6 +85,7 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     // System libraries and bridges.
@@ -96,20 +101,27 @@ let package = Package(
     .target(
       name: "CTorchBridge",
       cxxSettings: [.unsafeFlags(torchIncludes + cudaCompilerFlags + ["-O2"])],
-      linkerSettings: torchLibraries + [.unsafeFlags(torchLinkerFlags)]),
+      linkerSettings: torchLibraries + oneDNN + [.unsafeFlags(torchLinkerFlags)]),
 
     // Swift wrappers, one C dependency each.
     .target(name: "CelCore"),
     .target(name: "Video", dependencies: ["CFFmpeg", "CelCore"]),
     .target(name: "Imaging", dependencies: ["CImageBridge", "CelCore"]),
     .target(name: "Training", dependencies: ["CTorchBridge", "CelCore"]),
+    // ONNX's schema as Swift (generated from onnx.proto by Scripts/generate-onnx) and a
+    // graph builder over it.
+    .target(
+      name: "ONNX", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      exclude: ["onnx.proto"]),
 
     // The stages, composed from the wrappers: the data stages, the model stages, and the
     // driver that runs pipeline files naming both.
     .target(name: "Stages", dependencies: ["CelCore", "Video", "Imaging", argumentParser]),
     .target(
       name: "ModelStages",
-      dependencies: ["Stages", "CelCore", "Video", "Imaging", "Training", argumentParser]),
+      dependencies: [
+        "Stages", "CelCore", "Video", "Imaging", "Training", "ONNX", argumentParser,
+      ]),
     .target(name: "Reports", dependencies: ["Imaging", "CelCore"]),
     // `cel serve`: the local studio in the browser, over Hummingbird, calling the stages in
     // this process.

@@ -5,8 +5,10 @@
 # the same system BLAS), in the same run. Both outputs are compared as 8-bit pictures: the
 # mean and 99th percentile of the difference in grey levels. Two networks: the published
 # Hayao weights (seeded weights in the same layout where they are absent), and the network
-# cel-train trains (batch norm, seeded weights as a Celshade checkpoint). Release build.
-# Prints a Markdown table for the README.
+# cel-train trains (batch norm, seeded weights as a Celshade checkpoint). Up to 1080p, the
+# model cel-export writes also runs in ONNX Runtime and OpenVINO (.venv-onnx, from
+# Scripts/setup), the fastest CPU runtimes, with their outputs compared to PyTorch's and
+# cel-apply's time over theirs. Release build. Prints a Markdown table for the README.
 #
 #   Benchmarks/generator.sh [WEIGHTS_FOLDER]   (default: ../shared/pretrained/cartoongan-hayao)
 #   RUNS=3 (per size up to 1080p; 4K runs once), THREADS=$(nproc), SIZES="868x600 1920x1080 3840x2160"
@@ -19,6 +21,7 @@ runs=${RUNS:-3}
 threads=${THREADS:-$(nproc)}
 sizes=${SIZES:-868x600 1920x1080 3840x2160}
 swift build -c release --scratch-path "$scratch" --product cel-apply >/dev/null
+swift build -c release --scratch-path "$scratch" --product cel-export >/dev/null
 bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -45,17 +48,17 @@ np.save("%s/%s.npy" % (folder, size), (image.astype(np.float32) / 127.5 - 1).tra
 PY
 }
 
-# compare OURS.png REFERENCE.npy|.png [RGB]: "mean p99" of the 8-bit difference.
+# compare OURS REFERENCE: "mean p99" of the 8-bit difference; each a PNG or a .npy of BGR
+# planes in [-1, 1].
 compare() {
   "$python" - "$@" <<'PY'
 import sys, cv2, numpy as np
-ours = cv2.imread(sys.argv[1]).astype(np.float32)
-if sys.argv[2].endswith(".npy"):
-    planes = np.load(sys.argv[2])[0].transpose(1, 2, 0)
-    reference = np.clip(np.round((planes + 1) * 127.5), 0, 255)
-else:
-    reference = cv2.imread(sys.argv[2]).astype(np.float32)
-difference = np.abs(ours - reference)
+def levels(path):
+    if path.endswith(".npy"):
+        planes = np.load(path)[0].transpose(1, 2, 0)
+        return np.clip(np.round((planes + 1) * 127.5), 0, 255)
+    return cv2.imread(path).astype(np.float32)
+difference = np.abs(levels(sys.argv[1]) - levels(sys.argv[2]))
 print("%.3f %.1f" % (difference.mean(), np.percentile(difference, 99)))
 PY
 }
@@ -76,13 +79,35 @@ measure() {
   done
   local difference
   difference=$(compare "$work/cartoon.png" "$reference")
-  awk -v label="$label" -v size="$size" -v ours="$(printf '%s\n' "${ours[@]}" | median "$count")" \
-      -v forward="$(printf '%s\n' "${forward[@]}" | median "$count")" -v opeak="$ours_peak" \
+  ours_median=$(printf '%s\n' "${ours[@]}" | median "$count")
+  forward_median=$(printf '%s\n' "${forward[@]}" | median "$count")
+  awk -v label="$label" -v size="$size" -v ours="$ours_median" \
+      -v forward="$forward_median" -v opeak="$ours_peak" \
       -v tpeak="$torch_peak" -v difference="$difference" 'BEGIN {
     split(difference, d, " ")
     printf "| %s | %s | PyTorch forward pass alone | %.1f | %d | 1.00 | |\n", label, size, forward, tpeak / 1024
     printf "| %s | %s | cel-apply, whole process | %.1f | %d | %.2f | mean %s, p99 %s |\n", label, size, ours, opeak / 1024, ours / forward, d[1], d[2]
   }'
+}
+
+# runtimes LABEL SIZE WEIGHTS INPUT.npy ORDER REFERENCE: the exported model in ONNX Runtime
+# and OpenVINO (the forward pass alone, best of two after a warm-up), one row each, with
+# cel-apply's time (its median above) over theirs.
+runtimes() {
+  local label=$1 size=$2 weights=$3 input=$4 order=$5 reference=$6 runtime wall rss
+  "$bin/cel-export" --overwrite --from "$weights" --to "$work/model.onnx" >/dev/null
+  for runtime in onnxruntime openvino; do
+    /usr/bin/time -f "%e %M" -o "$work/time" .venv-onnx/bin/python3 Benchmarks/onnx_forward.py \
+      "$runtime" "$work/model.onnx" "$input" "$order" "$threads" "$work/$runtime.npy" >"$work/forward"
+    read -r wall rss < "$work/time"
+    awk -v label="$label" -v size="$size" -v runtime="$runtime" -v peak="$rss" \
+        -v seconds="$(awk '{print $2}' "$work/forward")" -v ours="$ours_median" \
+        -v torch="$forward_median" -v difference="$(compare "$work/$runtime.npy" "$reference")" 'BEGIN {
+      split(difference, d, " ")
+      printf "| %s | %s | %s forward pass alone (cel-export) | %.1f | %d | %.2f | mean %s, p99 %s |\n", label, size, runtime, seconds, peak / 1024, seconds / torch, d[1], d[2]
+      printf "| %s | %s | cel-apply over %s | | | **%.2f** | |\n", label, size, runtime, ours / seconds
+    }'
+  done
 }
 
 blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)
@@ -96,6 +121,7 @@ for size in $sizes; do
   count=$runs; [ "$size" = 3840x2160 ] && count=1
   measure "$label" "$size" "$weights" "$count" "$work/reference.npy" "$python" \
     Tests/ModelTests/Reference/cartoongan_reference.py "$weights" "$work/$size.npy" "$work/reference.npy" "$threads"
+  [ "$size" = 3840x2160 ] || runtimes "$label" "$size" "$weights" "$work/$size.npy" bgr "$work/reference.npy"
 done
 [ -f "$work/1920x1080.png" ] || photo 1920x1080
 "$python" Benchmarks/trained_generator_reference.py export "$work/trained.safetensors" \
@@ -103,3 +129,5 @@ done
 measure "trained, batch norm" 1920x1080 "$work/trained.safetensors" "$runs" "$work/reference.png" \
   "$python" Benchmarks/trained_generator_reference.py forward "$work/trained.safetensors" \
   "$work/trained.npy" "$threads" "$work/reference.png"
+runtimes "trained, batch norm" 1920x1080 "$work/trained.safetensors" "$work/trained.npy" rgb \
+  "$work/reference.png"

@@ -1,4 +1,5 @@
 #include "BandedGenerator.hpp"
+#include "BlockedGenerator.hpp"
 #include "BridgeSupport.hpp"
 #include "NamedTensors.hpp"
 #include "Networks.hpp"
@@ -129,11 +130,13 @@ bool picturesFit(int64_t input_count, int64_t output_count, int batch, int heigh
 } // namespace
 
 /* The published network, or one cel-train trained (tensors named as in checkpoints without
- * the "g." prefix). Either runs through the banded forward pass; the trained network's
- * module only gives its tensors their names and shapes. */
+ * the "g." prefix). Either runs through the blocked, banded or whole-picture pass; the
+ * trained network's module only gives its tensors their names and shapes. */
 struct tb_generator {
   bridge::NamedTensors tensors;
   banded::GeneratorLayers layers;
+  /* The blocked pass, its weights in oneDNN's layouts: made on first use after a change. */
+  std::unique_ptr<blocked::Generator> fast;
   /* The layers copied to a device for the whole-picture pass, by device (-1: the CPU). */
   std::map<int, banded::GeneratorLayers> onDevice;
 
@@ -173,6 +176,7 @@ extern "C" tb_status tb_generator_parameter(const tb_generator *generator, int i
 extern "C" tb_status tb_generator_set_parameter(tb_generator *generator, const char *name,
                                                 const float *values, int64_t count) {
   generator->onDevice.clear(); // stale copies
+  generator->fast.reset();
   return guarded([&] { return generator->tensors.set(name, values, count); });
 }
 
@@ -181,14 +185,22 @@ extern "C" tb_status tb_generator_get_parameter(const tb_generator *generator, c
   return guarded([&] { return generator->tensors.get(name, values, count); });
 }
 
-extern "C" tb_status tb_generator_forward(tb_generator *generator, const float *input,
-                                          int64_t input_count, int batch, int height, int width,
-                                          float *output, int64_t output_count) {
+extern "C" tb_status tb_generator_forward(tb_generator *generator, tb_pass pass,
+                                          const float *input, int64_t input_count, int batch,
+                                          int height, int width, float *output,
+                                          int64_t output_count) {
   return guarded([&] {
     if (!picturesFit(input_count, output_count, batch, height, width)) return TB_ERR_ARGUMENT;
     c10::InferenceMode inference;
+    bool blockedPass = pass == TB_PASS_FASTEST && blocked::Generator::available();
+    if (blockedPass && !generator->fast)
+      generator->fast = std::make_unique<blocked::Generator>(generator->layers);
     int64_t picture = int64_t(3) * height * width;
     for (int index = 0; index < batch; ++index) {
+      if (blockedPass) {
+        generator->fast->forward(input + index * picture, output + index * picture, height, width);
+        continue;
+      }
       at::Tensor x = at::from_blob(const_cast<float *>(input) + index * picture,
                                    {1, 3, height, width}, at::kFloat);
       at::Tensor y = at::from_blob(output + index * picture, {1, 3, height, width}, at::kFloat);
@@ -198,8 +210,10 @@ extern "C" tb_status tb_generator_forward(tb_generator *generator, const float *
   });
 }
 
-extern "C" int64_t tb_generator_peak_bytes(int height, int width) {
-  return banded::peakBytes(height, width);
+extern "C" int64_t tb_generator_peak_bytes(tb_pass pass, int height, int width) {
+  return pass == TB_PASS_FASTEST && blocked::Generator::available()
+             ? blocked::Generator::peakBytes(height, width)
+             : banded::peakBytes(height, width);
 }
 
 extern "C" tb_status tb_generator_forward_whole(tb_generator *generator, int device,

@@ -50,7 +50,8 @@ package struct ApplyStage: Sendable {
       threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount, cachingMemory: false
     )
     let weights = try GeneratorWeights.load(URL(fileURLWithPath: options.model))
-    let cartoonizer = try Cartoonizer(weights: weights, cudaDevice: cudaDevice)
+    let cartoonizer = try Cartoonizer(
+      weights: weights, cudaDevice: cudaDevice, memoryLimit: options.memoryLimit?.bytes)
     switch kind {
     case .photo:
       let picture = try readPhoto(input)

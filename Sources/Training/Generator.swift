@@ -50,19 +50,34 @@ package final class Generator {
     try check(tb_generator_set_parameter(handle, name, values, Int64(values.count)), "set \(name)")
   }
 
+  /// How `forward` goes through the network on the CPU; each image whole either way, so
+  /// every norm sees the whole image.
+  package enum Pass: Sendable {
+    /// Activations in oneDNN's blocked layout from layer to layer, the 3x3 convolutions by
+    /// Winograd where oneDNN offers it for this processor; the banded pass where oneDNN has
+    /// no kernels of its own here.
+    case fastest
+    /// One layer at a time in bands of rows with libtorch's operators: the least memory, and
+    /// float32 rounding as PyTorch's own.
+    case banded
+
+    var bridged: tb_pass { self == .fastest ? TB_PASS_FASTEST : TB_PASS_BANDED }
+  }
+
   /// Runs the generator on `batch` planar (NCHW) images of 3 channels in [-1, 1]; height
-  /// and width must be multiples of 4. Returns the same shape, in [-1, 1].
-  ///
-  /// Each image goes through whole, one layer at a time in bands of rows, so every norm
-  /// sees the whole image and memory stays within `peakBytes(width:height:)`.
-  package func forward(_ input: [Float], batch: Int, height: Int, width: Int) throws -> [Float] {
+  /// and width must be multiples of 4. Returns the same shape, in [-1, 1]. Memory stays
+  /// within `peakBytes(width:height:pass:)`.
+  package func forward(
+    _ input: [Float], batch: Int, height: Int, width: Int, pass: Pass = .fastest
+  ) throws -> [Float] {
     try requireCount(
       input, batch * 3 * height * width, "pictures",
       operation: "generator forward on \(width)x\(height)")
     var output = [Float](repeating: 0, count: input.count)
     try check(
       tb_generator_forward(
-        handle, input, Int64(input.count), Int32(batch), Int32(height), Int32(width), &output,
+        handle, pass.bridged, input, Int64(input.count), Int32(batch), Int32(height), Int32(width),
+        &output,
         Int64(output.count)),
       "generator forward on \(width)x\(height)")
     return output
@@ -92,7 +107,7 @@ package final class Generator {
   }
 
   /// The most memory `forward` holds for one image, besides its input and output arrays.
-  package static func peakBytes(width: Int, height: Int) -> Int {
-    Int(tb_generator_peak_bytes(Int32(height), Int32(width)))
+  package static func peakBytes(width: Int, height: Int, pass: Pass = .fastest) -> Int {
+    Int(tb_generator_peak_bytes(pass.bridged, Int32(height), Int32(width)))
   }
 }

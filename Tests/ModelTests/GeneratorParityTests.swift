@@ -22,7 +22,8 @@ import Training
     let input = ReferenceCartoon.input(picture)
     TestThreads.apply()
     let generator = try GeneratorWeights.load(weights).makeGenerator()
-    let ours = try generator.forward(input, batch: 1, height: height, width: width)
+    let banded = try generator.forward(input, batch: 1, height: height, width: width, pass: .banded)
+    let blocked = try generator.forward(input, batch: 1, height: height, width: width)
     // The whole-picture pass a GPU takes, run here on the CPU.
     let whole = try generator.forwardWhole(input, batch: 1, height: height, width: width)
 
@@ -49,13 +50,23 @@ import Training
     // processor, whatever its kernels, is the measure (about 1.5e-6 RMS and 1e-5 at most on
     // AVX-512, where cel-apply's and PyTorch's are within 2% of each other). A real error,
     // such as another norm epsilon, lands orders of magnitude out.
-    for (pass, values) in [("banded", ours), ("whole", whole)] {
+    for (pass, values) in [("banded", banded), ("whole", whole)] {
       let found =
         "\(pass): RMS \(rms(values, exact)), largest \(largest(values, exact)); PyTorch's "
         + "float32: RMS \(rms(torch, exact)), largest \(largest(torch, exact))"
       #expect(rms(values, exact) <= 2 * rms(torch, exact), "\(found)")
       #expect(largest(values, exact) <= 4 * largest(torch, exact), "\(found)")
     }
+    // The blocked pass computes the 3x3 convolutions by Winograd where oneDNN offers it,
+    // which rounds differently by design: it is held to what cel-apply promises, a picture
+    // within half a grey level on average and 2 levels at the 99th percentile of the exact
+    // one. Float values are reported to show how far inside that it is.
+    let levels = LevelDifference(
+      ReferenceCartoon.pixels(blocked, width: width, height: height),
+      ReferenceCartoon.pixels(exact, width: width, height: height))
+    #expect(
+      levels.mean <= 0.5 && levels.percentile99 <= 2,
+      "blocked: \(levels); RMS \(rms(blocked, exact)), largest \(largest(blocked, exact))")
   }
 
   @Test func aGeneratorRefusesABufferOfTheWrongSize() throws {

@@ -7,6 +7,12 @@ package enum Python {
   package static let interpreter = URL(
     fileURLWithPath: ProcessInfo.processInfo.environment["CELSHADE_PYTHON"] ?? "/usr/bin/python3")
 
+  /// The venv `Scripts/setup` makes with ONNX, ONNX Runtime and OpenVINO from PyPI, which
+  /// run the models cel-export writes.
+  package static let onnxRuntimes = references.deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent(".venv-onnx/bin/python3")
+
   /// Where the tests' reference scripts live.
   package static let references = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent()
@@ -14,7 +20,9 @@ package enum Python {
 
   /// Runs `script` with `arguments`; returns what it printed, or throws with its errors.
   @discardableResult
-  package static func run(_ script: URL, _ arguments: [String]) throws -> String {
+  package static func run(
+    _ script: URL, _ arguments: [String], interpreter: URL = interpreter
+  ) throws -> String {
     let process = Process()
     process.executableURL = interpreter
     process.arguments = [script.path] + arguments

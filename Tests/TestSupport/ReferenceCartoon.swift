@@ -5,25 +5,42 @@ import Foundation
 /// picture in PyTorch's Python API (`cartoongan_reference.py`), for comparing with
 /// Celshade's own.
 package enum ReferenceCartoon {
-  /// A BGR picture as the published network's input: planes in its own channel order,
-  /// levels mapped onto [-1, 1]. Written here, apart from the product's own conversion.
-  package static func input(_ picture: PixelBuffer) -> [Float] {
+  /// A BGR picture as a network's input: planes in BGR order (the published network's) or
+  /// in RGB order, levels mapped onto [-1, 1]. Written here, apart from the product's own
+  /// conversion.
+  package static func input(_ picture: PixelBuffer, rgb: Bool = false) -> [Float] {
     let plane = picture.width * picture.height
     var values = [Float](repeating: 0, count: 3 * plane)
     for index in 0..<plane {
       for channel in 0..<3 {
-        values[channel * plane + index] = Float(picture.bytes[index * 3 + channel]) / 127.5 - 1
+        values[channel * plane + index] =
+          Float(picture.bytes[index * 3 + (rgb ? 2 - channel : channel)]) / 127.5 - 1
       }
     }
     return values
   }
 
-  /// The cartoon of a BGR picture with the published-layout weights in `weights`, turned
-  /// into 8-bit pixels as Celshade does: (y + 1) * 127.5, rounded and clamped.
+  /// A network's output planes (BGR or RGB order, [-1, 1]) as a BGR picture, in 8-bit
+  /// levels as Celshade makes them: (y + 1) * 127.5, rounded and clamped.
+  package static func pixels(_ planes: [Float], width: Int, height: Int, rgb: Bool = false)
+    -> PixelBuffer
+  {
+    let plane = width * height
+    var bytes = [UInt8](repeating: 0, count: 3 * plane)
+    for index in 0..<plane {
+      for channel in 0..<3 {
+        let level = ((planes[channel * plane + index] + 1) * 127.5).rounded()
+        bytes[index * 3 + (rgb ? 2 - channel : channel)] = UInt8(max(0, min(255, level)))
+      }
+    }
+    return PixelBuffer(width: width, height: height, channels: 3, bytes: bytes)
+  }
+
+  /// The cartoon of a BGR picture with the published-layout weights in `weights`, in 8-bit
+  /// pixels.
   package static func published(weights: URL, picture: PixelBuffer) throws -> PixelBuffer {
     let folder = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let plane = picture.width * picture.height
     let inputFile = folder.appendingPathComponent("input.npy")
     let outputFile = folder.appendingPathComponent("output.npy")
     try NumpyArray(shape: [1, 3, picture.height, picture.width], values: input(picture)).encoded()
@@ -34,15 +51,8 @@ package enum ReferenceCartoon {
         weights.path, inputFile.path, outputFile.path,
         "\(ProcessInfo.processInfo.activeProcessorCount)",
       ])
-    let cartoon = try NumpyArray.read(outputFile).values
-    var bytes = [UInt8](repeating: 0, count: 3 * plane)
-    for index in 0..<plane {
-      for channel in 0..<3 {
-        let level = ((cartoon[channel * plane + index] + 1) * 127.5).rounded()
-        bytes[index * 3 + channel] = UInt8(max(0, min(255, level)))
-      }
-    }
-    return PixelBuffer(width: picture.width, height: picture.height, channels: 3, bytes: bytes)
+    return pixels(
+      try NumpyArray.read(outputFile).values, width: picture.width, height: picture.height)
   }
 }
 

@@ -56,19 +56,28 @@ tb_status tb_generator_set_parameter(tb_generator *generator, const char *name,
 tb_status tb_generator_get_parameter(const tb_generator *generator, const char *name,
                                      float *values, int64_t count);
 
+/* How tb_generator_forward goes through the network on the CPU. Both see each image whole,
+ * so instance norms take the whole image's statistics. */
+typedef enum {
+  /* The blocked pass where oneDNN has its own kernels for this processor: activations in
+   * its blocked layout, the 3x3 convolutions by Winograd where it offers that; else banded. */
+  TB_PASS_FASTEST = 0,
+  /* One layer at a time in bands of rows with libtorch's operators: the least memory, and
+   * float32 rounding as PyTorch's own. */
+  TB_PASS_BANDED = 1,
+} tb_pass;
+
 /* Runs the generator without gradients on `batch` images of 3 channels, planar (NCHW)
  * float32, values in [-1, 1]; height and width multiples of 4. Writes the same shape.
  * `input_count` and `output_count` are the values each buffer holds: both must be
- * batch x 3 x height x width.
- * Each image goes through whole, one layer at a time in bands of rows: instance norms see
- * the whole image's statistics, and memory holds at most tb_generator_peak_bytes besides
- * the caller's buffers. */
-tb_status tb_generator_forward(tb_generator *generator, const float *input, int64_t input_count,
-                               int batch, int height, int width, float *output,
-                               int64_t output_count);
+ * batch x 3 x height x width. Memory holds at most tb_generator_peak_bytes besides the
+ * caller's buffers. */
+tb_status tb_generator_forward(tb_generator *generator, tb_pass pass, const float *input,
+                               int64_t input_count, int batch, int height, int width,
+                               float *output, int64_t output_count);
 
 /* The most memory tb_generator_forward holds for one height x width image. */
-int64_t tb_generator_peak_bytes(int height, int width);
+int64_t tb_generator_peak_bytes(tb_pass pass, int height, int width);
 
 /* The same network over each whole image at once, every layer with libtorch's own
  * operators, on `device`: -1 for the CPU, N for CUDA device N (the parameters are copied

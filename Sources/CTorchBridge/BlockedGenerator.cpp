@@ -1,0 +1,467 @@
+#include "BlockedGenerator.hpp"
+
+#include <ATen/Parallel.h>
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <new>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace blocked {
+namespace {
+
+using dnnl::memory;
+using Tag = memory::format_tag;
+constexpr int64_t block = 16;
+
+dnnl::engine &engine() {
+  static dnnl::engine cpu(dnnl::engine::kind::cpu, 0);
+  return cpu;
+}
+
+/* Activations of 16 channels or more are blocked (nChw16c); the 3-channel picture is planar. */
+memory::desc describe(int64_t channels, int64_t rows, int64_t columns) {
+  return memory::desc({1, channels, rows, columns}, memory::data_type::f32,
+                      channels % block ? Tag::nchw : Tag::nChw16c);
+}
+
+/* One block of memory that a picture's activations and oneDNN's workspaces are carved from,
+ * kept for the next picture of the same size: fresh allocations this large are mapped anew
+ * each time, and faulting their pages in cost a quarter of the pass. Pieces stack up from
+ * both ends, each on the end holding less, so that a layer's output lands opposite its input
+ * and freeing the input leaves no hole; a piece freed out of order waits for those above it. */
+class Arena {
+  struct Release {
+    void operator()(char *block) const { std::free(block); }
+  };
+  struct Piece {
+    size_t offset, length;
+    bool live;
+  };
+  std::unique_ptr<char, Release> base;
+  size_t capacity;
+  std::vector<Piece> low, high; /* from offset 0 up; from the end down */
+
+  size_t lowEnd() const { return low.empty() ? 0 : low.back().offset + low.back().length; }
+  size_t highStart() const { return high.empty() ? capacity : high.back().offset; }
+  static size_t used(const std::vector<Piece> &pieces) {
+    size_t total = 0;
+    for (const Piece &piece : pieces) total += piece.length;
+    return total;
+  }
+
+public:
+  static constexpr size_t alignment = 4096;
+  static size_t rounded(size_t bytes) { return (bytes + alignment - 1) / alignment * alignment; }
+
+  explicit Arena(size_t bytes)
+      : base(static_cast<char *>(std::aligned_alloc(alignment, rounded(bytes)))),
+        capacity(rounded(bytes)) {
+    if (!base) throw std::bad_alloc();
+  }
+
+  /* `bytes` from the gap between the two stacks, or null when it is too small. */
+  void *take(size_t bytes) {
+    bytes = rounded(bytes);
+    if (bytes > highStart() - lowEnd()) return nullptr;
+    if (used(low) <= used(high)) {
+      low.push_back({lowEnd(), bytes, true});
+      return base.get() + low.back().offset;
+    }
+    high.push_back({highStart() - bytes, bytes, true});
+    return base.get() + high.back().offset;
+  }
+
+  void give(void *pointer) {
+    size_t offset = static_cast<char *>(pointer) - base.get();
+    for (std::vector<Piece> *pieces : {&low, &high}) {
+      for (Piece &piece : *pieces)
+        if (piece.offset == offset && piece.live) piece.live = false;
+      while (!pieces->empty() && !pieces->back().live) pieces->pop_back();
+    }
+  }
+};
+
+/* Memory from the arena, or from the heap when the arena has no span left that holds it. */
+std::shared_ptr<void> storage(Arena &arena, size_t bytes) {
+  if (void *carved = arena.take(bytes))
+    return std::shared_ptr<void>(carved, [&arena](void *p) { arena.give(p); });
+  void *allocated = std::aligned_alloc(Arena::alignment, Arena::rounded(bytes));
+  if (!allocated) throw std::bad_alloc();
+  return std::shared_ptr<void>(allocated, [](void *p) { std::free(p); });
+}
+
+/* 1 x C x (H + 2 margin) x (W + 2 margin): the picture in the middle, its reflection around. */
+struct Activation {
+  std::shared_ptr<void> block;
+  memory values;
+  int64_t channels = 0, height = 0, width = 0, margin = 0;
+
+  Activation() = default;
+  Activation(Arena &arena, int64_t c, int64_t h, int64_t w, int64_t m)
+      : channels(c), height(h), width(w), margin(m) {
+    memory::desc layout = describe(c, rows(), columns());
+    block = storage(arena, layout.get_size());
+    values = memory(layout, engine(), block.get());
+  }
+  int64_t rows() const { return height + 2 * margin; }
+  int64_t columns() const { return width + 2 * margin; }
+  float *data() const { return static_cast<float *>(values.get_data_handle()); }
+};
+
+/* Per-channel factor and offset, then ReLU if asked: a norm once its statistics are known. */
+struct Affine {
+  std::vector<float> factor, offset;
+  bool relu = false;
+};
+
+int64_t reflect(int64_t index, int64_t size) {
+  if (index < 0) return -index;
+  if (index >= size) return 2 * size - 2 - index;
+  return index;
+}
+
+/* Per-channel mean and population variance of a blocked activation without margin, in
+ * double. Sums run about the first pixel's values, in float over 64 columns at a time. */
+void statistics(const Activation &a, std::vector<double> &mean, std::vector<double> &variance) {
+  mean.assign(a.channels, 0);
+  variance.assign(a.channels, 0);
+  const int64_t pixels = a.height * a.width;
+  at::parallel_for(0, a.channels / block, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t channelBlock = begin; channelBlock < end; ++channelBlock) {
+      const float *values = a.data() + channelBlock * pixels * block;
+      float shift[block];
+      std::copy(values, values + block, shift);
+      double sum[block] = {}, squares[block] = {};
+      for (int64_t start = 0; start < pixels; start += 64) {
+        float partSum[block] = {}, partSquares[block] = {};
+        for (int64_t pixel = start; pixel < std::min(pixels, start + 64); ++pixel)
+          for (int64_t lane = 0; lane < block; ++lane) {
+            float centred = values[pixel * block + lane] - shift[lane];
+            partSum[lane] += centred;
+            partSquares[lane] += centred * centred;
+          }
+        for (int64_t lane = 0; lane < block; ++lane) {
+          sum[lane] += partSum[lane];
+          squares[lane] += partSquares[lane];
+        }
+      }
+      for (int64_t lane = 0; lane < block; ++lane) {
+        double centredMean = sum[lane] / double(pixels);
+        mean[channelBlock * block + lane] = shift[lane] + centredMean;
+        variance[channelBlock * block + lane] =
+            std::max(0.0, squares[lane] / double(pixels) - centredMean * centredMean);
+      }
+    }
+  });
+}
+
+/* The affine map a norm layer applies to `a`. */
+Affine normalising(const banded::Normalisation &n, const Activation &a, bool relu) {
+  std::vector<double> mean, variance;
+  if (n.kind == banded::Normalisation::batch) {
+    const float *m = n.runningMean.data_ptr<float>(), *v = n.runningVariance.data_ptr<float>();
+    mean.assign(m, m + a.channels);
+    variance.assign(v, v + a.channels);
+  } else {
+    statistics(a, mean, variance);
+  }
+  const float *scale = n.scale.data_ptr<float>(), *shift = n.shift.data_ptr<float>();
+  Affine result;
+  result.relu = relu;
+  for (int64_t c = 0; c < a.channels; ++c) {
+    double deviation = n.kind == banded::Normalisation::published
+                           ? std::sqrt(variance[c]) + 1e-9
+                           : std::sqrt(variance[c] + 1e-5);
+    double factor = scale[c] / deviation;
+    result.factor.push_back(float(factor));
+    result.offset.push_back(float(shift[c] - mean[c] * factor));
+  }
+  return result;
+}
+
+Affine identity(int64_t channels) {
+  return {std::vector<float>(channels, 1), std::vector<float>(channels, 0), false};
+}
+
+/* `source` (no margin) with `affine` applied, written with a reflected margin. */
+Activation padded(Arena &arena, Activation &&source, const Affine &affine, int64_t margin) {
+  Activation target(arena, source.channels, source.height, source.width, margin);
+  const bool blockedLayout = source.channels % block == 0;
+  const int64_t lanes = blockedLayout ? block : 1;
+  const int64_t groups = source.channels / lanes, rows = target.rows(), columns = target.columns();
+  at::parallel_for(0, groups * rows, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t index = begin; index < end; ++index) {
+      const int64_t group = index / rows, row = index % rows;
+      const int64_t sourceRow = reflect(row - margin, source.height);
+      const float *from = source.data() + (group * source.height + sourceRow) * source.width * lanes;
+      float *to = target.data() + (group * rows + row) * columns * lanes;
+      const float *factor = affine.factor.data() + group * lanes;
+      const float *offset = affine.offset.data() + group * lanes;
+      for (int64_t column = 0; column < columns; ++column) {
+        const float *pixel = from + reflect(column - margin, source.width) * lanes;
+        for (int64_t lane = 0; lane < lanes; ++lane) {
+          float value = pixel[lane] * factor[lane] + offset[lane];
+          to[column * lanes + lane] = affine.relu ? std::max(value, 0.0f) : value;
+        }
+      }
+    }
+  });
+  source = Activation();
+  return target;
+}
+
+/* a = affine(a), or a += affine(addend) when an addend is given; no margins. */
+void applyInPlace(Activation &a, const Affine &affine, const Activation *addend = nullptr) {
+  const int64_t pixels = a.height * a.width;
+  at::parallel_for(0, a.channels / block, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t group = begin; group < end; ++group) {
+      float *values = a.data() + group * pixels * block;
+      const float *added = addend ? addend->data() + group * pixels * block : nullptr;
+      const float *factor = affine.factor.data() + group * block;
+      const float *offset = affine.offset.data() + group * block;
+      for (int64_t pixel = 0; pixel < pixels; ++pixel)
+        for (int64_t lane = 0; lane < block; ++lane) {
+          float &value = values[pixel * block + lane];
+          if (added) {
+            value += added[pixel * block + lane] * factor[lane] + offset[lane];
+          } else {
+            value = value * factor[lane] + offset[lane];
+            if (affine.relu) value = std::max(value, 0.0f);
+          }
+        }
+    }
+  });
+}
+
+/* A convolution primitive for one input size, with its weights in the layout it chose. */
+struct Step {
+  dnnl::primitive primitive;
+  memory weights, bias;
+  size_t workspace = 0; /* oneDNN's scratchpad for one run */
+  memory::desc target; /* the output's layout */
+  int64_t channels = 0, height = 0, width = 0; /* the output's */
+};
+
+bool isReference(const std::string &implementation) {
+  return implementation.rfind("ref", 0) == 0;
+}
+
+/* A reflection-padded convolution on an input of `rows` x `columns` (margin included), or a
+ * transposed one on an input without margin; tanh after the exit layer. */
+Step makeStep(const banded::Convolution &c, int64_t rows, int64_t columns, bool transposed,
+              bool tanh, size_t workspaceLimit) {
+  const int64_t kernel = c.weight.size(2);
+  const int64_t inputs = transposed ? c.weight.size(0) : c.weight.size(1);
+  const int64_t outputs = transposed ? c.weight.size(1) : c.weight.size(0);
+  Step step;
+  step.channels = outputs;
+  step.height = transposed ? rows * 2 : (rows - kernel) / c.stride + 1;
+  step.width = transposed ? columns * 2 : (columns - kernel) / c.stride + 1;
+  memory::desc source = describe(inputs, rows, columns);
+  // oneDNN's own kernels write 3 channels from blocked ones only as a padded block, so the
+  // exit layer's output layout is oneDNN's choice, converted to planar after.
+  memory::desc target =
+      outputs % block ? memory::desc({1, outputs, step.height, step.width},
+                                     memory::data_type::f32, Tag::any)
+                      : describe(outputs, step.height, step.width);
+  memory::desc anyWeights({outputs, inputs, kernel, kernel}, memory::data_type::f32, Tag::any);
+  memory::desc bias({outputs}, memory::data_type::f32, Tag::x);
+  dnnl::primitive_attr attributes;
+  attributes.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  if (tanh) {
+    dnnl::post_ops post;
+    post.append_eltwise(1.0f, dnnl::algorithm::eltwise_tanh, 0.0f, 0.0f);
+    attributes.set_post_ops(post);
+  }
+  memory::desc chosenWeights;
+  if (transposed) {
+    // Stride 2, padding 1 before and, with the output padding of 1, none after. Without a
+    // bias, which the padded copy after adds: with one, oneDNN writes the whole output to a
+    // workspace first.
+    dnnl::deconvolution_forward::desc description(
+        dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct, source,
+        anyWeights, target, {2, 2}, {1, 1}, {0, 0});
+    dnnl::deconvolution_forward::primitive_desc chosen(description, attributes, engine());
+    step.primitive = dnnl::deconvolution_forward(chosen);
+    chosenWeights = chosen.weights_desc();
+    step.target = chosen.dst_desc();
+    step.workspace = chosen.scratchpad_desc().get_size();
+  } else {
+    auto choose = [&](dnnl::algorithm algorithm) {
+      dnnl::convolution_forward::desc description(
+          dnnl::prop_kind::forward_inference, algorithm, source, anyWeights, bias, target,
+          {c.stride, c.stride}, {0, 0}, {0, 0});
+      return dnnl::convolution_forward::primitive_desc(description, attributes, engine());
+    };
+    dnnl::convolution_forward::primitive_desc chosen;
+    bool winograd = kernel == 3 && c.stride == 1 && inputs % block == 0 && outputs % block == 0;
+    if (winograd) {
+      try {
+        chosen = choose(dnnl::algorithm::convolution_winograd);
+        // Some of oneDNN's Winograd schedules transform the whole picture at once.
+        winograd = chosen.scratchpad_desc().get_size() <= workspaceLimit;
+      } catch (const dnnl::error &) {
+        winograd = false; // not for this processor
+      }
+    }
+    if (!winograd) chosen = choose(dnnl::algorithm::convolution_direct);
+    step.primitive = dnnl::convolution_forward(chosen);
+    chosenWeights = chosen.weights_desc();
+    step.target = chosen.dst_desc();
+    step.workspace = chosen.scratchpad_desc().get_size();
+  }
+  // PyTorch holds a convolution's weights out x in x k x k, a transposed one's in x out x k x k.
+  at::Tensor weight = c.weight.contiguous();
+  memory given({{outputs, inputs, kernel, kernel}, memory::data_type::f32,
+                transposed ? Tag::iohw : Tag::oihw},
+               engine(), weight.data_ptr<float>());
+  step.weights = memory(chosenWeights, engine());
+  dnnl::stream stream(engine());
+  dnnl::reorder(given, step.weights).execute(stream, given, step.weights);
+  stream.wait();
+  if (!transposed) step.bias = memory(bias, engine(), c.bias.data_ptr<float>());
+  return step;
+}
+
+} // namespace
+
+/* The primitives for one picture size, made on first use, each keyed by its layer, and the
+ * arena their activations live in. */
+struct Plan {
+  int64_t height, width;
+  std::map<const banded::Convolution *, Step> steps;
+  dnnl::stream stream{engine()};
+  Arena arena;
+
+  /* The arena holds the largest pair alive at once, two 64-channel activations at full size
+   * (one with the exit layer's margin of 3), and the picture in and out beside them. */
+  static size_t arenaBytes(int64_t height, int64_t width) {
+    return size_t((height + 6) * (width + 6) + height * width) * 64 * 4 +
+           size_t(4 * (height + 6) * (width + 6)) * 3 * 4 + (size_t(16) << 20);
+  }
+
+  Plan(int64_t h, int64_t w) : height(h), width(w), arena(arenaBytes(h, w)) {}
+
+  Activation make(int64_t channels, int64_t h, int64_t w, int64_t margin) {
+    return Activation(arena, channels, h, w, margin);
+  }
+
+  /* Runs `c` on `source` (consumed) into a new activation, or into `into` when given. */
+  Activation run(const banded::Convolution &c, Activation &&source, bool transposed = false,
+                 bool tanh = false, float *into = nullptr) {
+    auto found = steps.find(&c);
+    if (found == steps.end()) {
+      // A workspace may take what the arena holds beyond this layer's input, its output and
+      // the skip connection beside them.
+      size_t layer = describe(c.weight.size(transposed ? 1 : 0), source.height, source.width)
+                         .get_size();
+      size_t limit = arenaBytes(height, width) - std::min(arenaBytes(height, width), 3 * layer);
+      found = steps.emplace(&c, makeStep(c, source.rows(), source.columns(), transposed, tanh,
+                                         limit)).first;
+    }
+    const Step &step = found->second;
+    Activation target;
+    memory::desc layout = describe(step.channels, step.height, step.width);
+    if (into) {
+      target.channels = step.channels;
+      target.height = step.height;
+      target.width = step.width;
+      target.values = memory(layout, engine(), into);
+    } else {
+      target = make(step.channels, step.height, step.width, 0);
+    }
+    Activation written = target;
+    if (step.target != layout) {
+      written.block = storage(arena, step.target.get_size());
+      written.values = memory(step.target, engine(), written.block.get());
+    }
+    std::shared_ptr<void> workspace = storage(arena, std::max<size_t>(step.workspace, 1));
+    memory scratchpad({{int64_t(step.workspace)}, memory::data_type::u8, Tag::x}, engine(),
+                      workspace.get());
+    std::unordered_map<int, memory> arguments = {{DNNL_ARG_SRC, source.values},
+                                                 {DNNL_ARG_WEIGHTS, step.weights},
+                                                 {DNNL_ARG_DST, written.values},
+                                                 {DNNL_ARG_SCRATCHPAD, scratchpad}};
+    if (!transposed) arguments[DNNL_ARG_BIAS] = step.bias;
+    step.primitive.execute(stream, arguments);
+    if (written.values != target.values)
+      dnnl::reorder(written.values, target.values).execute(stream, written.values, target.values);
+    stream.wait();
+    source = Activation();
+    return target;
+  }
+};
+
+Generator::Generator(const banded::GeneratorLayers &layers) : layers(layers) {}
+Generator::~Generator() = default;
+
+bool Generator::available() {
+  static const bool fast = [] {
+    try {
+      memory::desc source = describe(256, 66, 66), target = describe(256, 64, 64);
+      memory::desc weights({256, 256, 3, 3}, memory::data_type::f32, Tag::any);
+      dnnl::convolution_forward::desc description(
+          dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, source,
+          weights, target, {1, 1}, {0, 0}, {0, 0});
+      dnnl::convolution_forward::primitive_desc chosen(description, engine());
+      return !isReference(chosen.impl_info_str());
+    } catch (const dnnl::error &) {
+      return false;
+    }
+  }();
+  return fast;
+}
+
+void Generator::forward(const float *input, float *output, int64_t height, int64_t width) {
+  if (!plan || plan->height != height || plan->width != width)
+    plan = std::make_unique<Plan>(height, width);
+  const banded::GeneratorLayers &l = layers;
+  Plan &p = *plan;
+  auto normalised = [&](Activation &&a, const banded::Normalisation &n, int64_t margin) {
+    Affine affine = normalising(n, a, true);
+    return padded(p.arena, std::move(a), affine, margin);
+  };
+  auto plain = [&](Activation &&a, int64_t margin) {
+    Affine affine = identity(a.channels);
+    return padded(p.arena, std::move(a), affine, margin);
+  };
+  auto biased = [&](Activation &&a, const at::Tensor &bias) {
+    Affine affine = identity(a.channels);
+    std::copy(bias.data_ptr<float>(), bias.data_ptr<float>() + a.channels, affine.offset.begin());
+    return padded(p.arena, std::move(a), affine, 1);
+  };
+
+  Activation picture = p.make(3, height, width, 0);
+  std::copy(input, input + 3 * height * width, picture.data());
+  Activation x = p.run(l.entry, plain(std::move(picture), 3));
+  x = p.run(l.down1, normalised(std::move(x), l.entryNorm, 1));
+  x = p.run(l.down1Flat, plain(std::move(x), 1));
+  x = p.run(l.down2, normalised(std::move(x), l.down1Norm, 1));
+  Activation skip = p.run(l.down2Flat, plain(std::move(x), 1));
+  applyInPlace(skip, normalising(l.down2Norm, skip, true));
+  for (const auto &block : l.blocks) {
+    Activation y = p.run(block.first, plain(Activation(skip), 1));
+    y = p.run(block.second, normalised(std::move(y), block.firstNorm, 1));
+    applyInPlace(skip, normalising(block.secondNorm, y, false), &y);
+  }
+  x = p.run(l.up1, std::move(skip), true);
+  x = p.run(l.up1Flat, biased(std::move(x), l.up1.bias));
+  applyInPlace(x, normalising(l.up1Norm, x, true));
+  x = p.run(l.up2, std::move(x), true);
+  x = p.run(l.up2Flat, biased(std::move(x), l.up2.bias));
+  p.run(l.exit, normalised(std::move(x), l.up2Norm, 3), false, true, output);
+}
+
+int64_t Generator::peakBytes(int64_t height, int64_t width) {
+  // The arena, and the weights in oneDNN's layouts (Winograd's transformed ones the largest).
+  return int64_t(Plan::arenaBytes(height, width)) + (int64_t(128) << 20);
+}
+
+} // namespace blocked
