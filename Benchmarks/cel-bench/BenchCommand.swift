@@ -9,7 +9,7 @@ import Imaging
 struct Bench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cel-bench", abstract: "Measurements behind Benchmarks/*.sh.",
-    subcommands: [ImageWorkCommand.self, TrainStepCommand.self],
+    subcommands: [ImageWorkCommand.self, TrainStepCommand.self, GeneratorCommand.self],
     defaultSubcommand: ImageWorkCommand.self)
 }
 

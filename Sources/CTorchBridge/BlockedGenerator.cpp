@@ -1,5 +1,13 @@
 #include "BlockedGenerator.hpp"
 
+#include <oneapi/dnnl/dnnl_version.h>
+
+// The pass is written against oneDNN 2, Debian's libdnnl, which Debian's libtorch is built
+// on. A libtorch that brings headers of another oneDNN (PyPI's: oneDNN 3, linked into
+// libtorch_cpu with its symbols hidden) finds those first and has no library to link them
+// to; there the pass is not built, and the banded pass is the CPU's.
+#if DNNL_VERSION_MAJOR == 2
+
 #include <ATen/Parallel.h>
 #include <oneapi/dnnl/dnnl.hpp>
 
@@ -65,6 +73,9 @@ public:
         capacity(rounded(bytes)) {
     if (!base) throw std::bad_alloc();
   }
+
+  /* The bytes free between the two stacks. */
+  size_t gap() const { return highStart() - lowEnd(); }
 
   /* `bytes` from the gap between the two stacks, or null when it is too small. */
   void *take(size_t bytes) {
@@ -356,27 +367,30 @@ struct Plan {
   /* Runs `c` on `source` (consumed) into a new activation, or into `into` when given. */
   Activation run(const banded::Convolution &c, Activation &&source, bool transposed = false,
                  bool tanh = false, float *into = nullptr) {
-    auto found = steps.find(&c);
-    if (found == steps.end()) {
-      // A workspace may take what the arena holds beyond this layer's input, its output and
-      // the skip connection beside them.
-      size_t layer = describe(c.weight.size(transposed ? 1 : 0), source.height, source.width)
-                         .get_size();
-      size_t limit = arenaBytes(height, width) - std::min(arenaBytes(height, width), 3 * layer);
-      found = steps.emplace(&c, makeStep(c, source.rows(), source.columns(), transposed, tanh,
-                                         limit)).first;
-    }
-    const Step &step = found->second;
+    const int64_t outputs = c.weight.size(transposed ? 1 : 0);
+    const int64_t kernel = c.weight.size(2);
+    const int64_t outputHeight =
+        transposed ? source.rows() * 2 : (source.rows() - kernel) / c.stride + 1;
+    const int64_t outputWidth =
+        transposed ? source.columns() * 2 : (source.columns() - kernel) / c.stride + 1;
+    memory::desc layout = describe(outputs, outputHeight, outputWidth);
     Activation target;
-    memory::desc layout = describe(step.channels, step.height, step.width);
     if (into) {
-      target.channels = step.channels;
-      target.height = step.height;
-      target.width = step.width;
+      target.channels = outputs;
+      target.height = outputHeight;
+      target.width = outputWidth;
       target.values = memory(layout, engine(), into);
     } else {
-      target = make(step.channels, step.height, step.width, 0);
+      target = make(outputs, outputHeight, outputWidth, 0);
     }
+    auto found = steps.find(&c);
+    if (found == steps.end()) {
+      // Winograd's workspace must fit in what the arena has free beside this layer's input,
+      // its output and whatever else is alive at this point of the network.
+      found = steps.emplace(&c, makeStep(c, source.rows(), source.columns(), transposed, tanh,
+                                         arena.gap())).first;
+    }
+    const Step &step = found->second;
     Activation written = target;
     if (step.target != layout) {
       written.block = storage(arena, step.target.get_size());
@@ -465,3 +479,19 @@ int64_t Generator::peakBytes(int64_t height, int64_t width) {
 }
 
 } // namespace blocked
+
+#else
+
+namespace blocked {
+
+struct Plan {};
+
+Generator::Generator(const banded::GeneratorLayers &layers) : layers(layers) {}
+Generator::~Generator() = default;
+bool Generator::available() { return false; }
+void Generator::forward(const float *, float *, int64_t, int64_t) {}
+int64_t Generator::peakBytes(int64_t, int64_t) { return 0; }
+
+} // namespace blocked
+
+#endif

@@ -146,17 +146,12 @@ package struct ApplyStage: Sendable {
       total: info.duration.map { $0 * rate }.flatMap { $0.isFinite && $0 < 1e9 ? Int($0) : nil },
       quiet: isQuiet)
     try checkMemory(width: size.width, height: size.height, source: input)
-    let converter = FrameConverter()
     var count = 0
     do {
       let encoder = try VideoEncoder(url: temporary, settings: settings)
-      while let frame = try decoder.nextFrame() {
-        let picture = try converter.convert(frame, width: size.width, height: size.height)
-        try encoder.append(try cartoonizer.cartoonize(picture), at: frame.seconds)
-        count += 1
-        progress.advance()
-      }
-      try encoder.finish()
+      count = try cartoonizeFrames(
+        decoder: decoder, size: size, encoder: encoder, cartoonizer: cartoonizer,
+        progress: progress)
       try FileIO.replace(output, with: temporary)
     } catch {
       try? FileManager.default.removeItem(at: temporary)
@@ -164,6 +159,74 @@ package struct ApplyStage: Sendable {
     }
     progress.finish("\(count) frames cartoonized")
     return count
+  }
+
+  /// A frame on its way through: its pixels and presentation time.
+  private typealias Frame = (pixels: PixelBuffer, seconds: Double?)
+
+  /// Decodes on one thread, cartoonizes on this one and encodes on a third, two frames
+  /// queued between each, so that the generator never waits for FFmpeg. The decoder and
+  /// the encoder each go to their thread and are used there alone.
+  private func cartoonizeFrames(
+    decoder: VideoDecoder, size: (width: Int, height: Int), encoder: VideoEncoder,
+    cartoonizer: Cartoonizer, progress: ProgressReporter
+  ) throws -> Int {
+    let decoded = BoundedChannel<Frame>(capacity: 2)
+    let cartoons = BoundedChannel<Frame>(capacity: 2)
+    let decoderHandOff = UncheckedTransfer(decoder)
+    let encoderHandOff = UncheckedTransfer(encoder)
+    let decoding = startThread {
+      let decoder = decoderHandOff.value
+      let converter = FrameConverter()
+      do {
+        while let frame = try decoder.nextFrame() {
+          let pixels = try converter.convert(frame, width: size.width, height: size.height)
+          try decoded.send((pixels, frame.seconds))
+        }
+        decoded.finish()
+      } catch {
+        decoded.fail(error)
+      }
+    }
+    let encoding = startThread {
+      let encoder = encoderHandOff.value
+      do {
+        while let cartoon = try cartoons.receive() {
+          try encoder.append(cartoon.pixels, at: cartoon.seconds)
+        }
+        try encoder.finish()
+      } catch {
+        cartoons.fail(error)
+      }
+    }
+    var count = 0
+    do {
+      while let frame = try decoded.receive() {
+        try cartoons.send((try cartoonizer.cartoonize(frame.pixels), frame.seconds))
+        count += 1
+        progress.advance()
+      }
+      cartoons.finish()
+    } catch {
+      decoded.fail(error)
+      cartoons.fail(error)
+    }
+    decoding.wait()
+    encoding.wait()
+    // The first error of any of the three, the encoder's included when it failed after the
+    // last frame was handed over.
+    if let failure = cartoons.failure ?? decoded.failure { throw failure }
+    return count
+  }
+
+  /// Runs `body` on a thread of its own; the semaphore is signalled when it returns.
+  private func startThread(_ body: @escaping @Sendable () -> Void) -> DispatchSemaphore {
+    let done = DispatchSemaphore(value: 0)
+    Thread {
+      body()
+      done.signal()
+    }.start()
+    return done
   }
 }
 
