@@ -127,6 +127,17 @@ bool picturesFit(int64_t input_count, int64_t output_count, int batch, int heigh
          bridge::holdsPictures(output_count, batch, height, width, "output");
 }
 
+/* Calls `draw` with each of `batch` pictures (1 x 3 x height x width) of the caller's
+ * buffers, as tensors over them. */
+template <typename Draw>
+void eachPicture(const float *input, float *output, int batch, int height, int width, Draw draw) {
+  int64_t picture = int64_t(3) * height * width;
+  for (int index = 0; index < batch; ++index)
+    draw(at::from_blob(const_cast<float *>(input) + index * picture, {1, 3, height, width},
+                       at::kFloat),
+         at::from_blob(output + index * picture, {1, 3, height, width}, at::kFloat));
+}
+
 } // namespace
 
 /* The published network, or one cel-train trained (tensors named as in checkpoints without
@@ -195,17 +206,12 @@ extern "C" tb_status tb_generator_forward(tb_generator *generator, tb_pass pass,
     bool blockedPass = pass == TB_PASS_FASTEST && blocked::Generator::available();
     if (blockedPass && !generator->fast)
       generator->fast = std::make_unique<blocked::Generator>(generator->layers);
-    int64_t picture = int64_t(3) * height * width;
-    for (int index = 0; index < batch; ++index) {
-      if (blockedPass) {
-        generator->fast->forward(input + index * picture, output + index * picture, height, width);
-        continue;
-      }
-      at::Tensor x = at::from_blob(const_cast<float *>(input) + index * picture,
-                                   {1, 3, height, width}, at::kFloat);
-      at::Tensor y = at::from_blob(output + index * picture, {1, 3, height, width}, at::kFloat);
-      banded::forward(generator->layers, x, y);
-    }
+    eachPicture(input, output, batch, height, width, [&](at::Tensor x, at::Tensor y) {
+      if (blockedPass)
+        generator->fast->forward(x.data_ptr<float>(), y.data_ptr<float>(), height, width);
+      else
+        banded::forward(generator->layers, x, y);
+    });
     return TB_OK;
   });
 }
@@ -230,13 +236,9 @@ extern "C" tb_status tb_generator_forward_whole(tb_generator *generator, int dev
     auto found = generator->onDevice.find(device);
     if (found == generator->onDevice.end())
       found = generator->onDevice.emplace(device, whole::on(generator->layers, where)).first;
-    int64_t picture = int64_t(3) * height * width;
-    for (int index = 0; index < batch; ++index) {
-      at::Tensor x = at::from_blob(const_cast<float *>(input) + index * picture,
-                                   {1, 3, height, width}, at::kFloat);
-      at::Tensor y = at::from_blob(output + index * picture, {1, 3, height, width}, at::kFloat);
+    eachPicture(input, output, batch, height, width, [&](at::Tensor x, at::Tensor y) {
       y.copy_(whole::forward(found->second, x.to(where)));
-    }
+    });
     return TB_OK;
   });
 }

@@ -30,7 +30,8 @@ struct ExportCommand: ParsableCommand {
   var overwrite = false
 
   func run() throws {
-    let outcome = try ExportStage(
+    let outcome = try WeightsFileStage(
+      format: .onnx,
       source: URL(fileURLWithPath: from), target: URL(fileURLWithPath: to), overwrite: overwrite
     ).run()
     print("export: \(outcome.variant) generator, \(ByteCount(bytes: outcome.bytes)), into \(to)")

@@ -23,7 +23,8 @@ struct ImportCommand: ParsableCommand {
   var overwrite = false
 
   func run() throws {
-    let outcome = try ImportStage(
+    let outcome = try WeightsFileStage(
+      format: .safeTensors,
       source: URL(fileURLWithPath: from), target: URL(fileURLWithPath: to), overwrite: overwrite
     ).run()
     print("import: \(outcome.tensors) tensors (\(outcome.variant) generator) into \(to)")
