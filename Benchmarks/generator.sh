@@ -95,10 +95,12 @@ measure() {
 # cel-apply's time (its median above) over theirs.
 runtimes() {
   local label=$1 size=$2 weights=$3 input=$4 order=$5 reference=$6 runtime wall rss
-  "$bin/cel-export" --overwrite --from "$weights" --to "$work/model.onnx" >/dev/null
+  # One model per network: its height and width are dynamic.
+  local model=$work/$(basename "$weights").onnx
+  [ -f "$model" ] || "$bin/cel-export" --from "$weights" --to "$model" >/dev/null
   for runtime in onnxruntime openvino; do
     /usr/bin/time -f "%e %M" -o "$work/time" .venv-onnx/bin/python3 Benchmarks/onnx_forward.py \
-      "$runtime" "$work/model.onnx" "$input" "$order" "$threads" "$work/$runtime.npy" >"$work/forward"
+      "$runtime" "$model" "$input" "$order" "$threads" "$work/$runtime.npy" >"$work/forward"
     read -r wall rss < "$work/time"
     awk -v label="$label" -v size="$size" -v runtime="$runtime" -v peak="$rss" \
         -v seconds="$(awk '{print $2}' "$work/forward")" -v ours="$ours_median" \

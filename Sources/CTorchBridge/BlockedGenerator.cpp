@@ -121,6 +121,15 @@ struct Activation {
     block = storage(arena, layout.get_size());
     values = memory(layout, engine(), block.get());
   }
+  /* A caller's buffer, without margin, as an activation. */
+  static Activation over(float *buffer, int64_t c, int64_t h, int64_t w) {
+    Activation result;
+    result.channels = c;
+    result.height = h;
+    result.width = w;
+    result.values = memory(describe(c, h, w), engine(), buffer);
+    return result;
+  }
   int64_t rows() const { return height + 2 * margin; }
   int64_t columns() const { return width + 2 * margin; }
   float *data() const { return static_cast<float *>(values.get_data_handle()); }
@@ -257,8 +266,18 @@ struct Step {
   memory weights, bias;
   size_t workspace = 0; /* oneDNN's scratchpad for one run */
   memory::desc target; /* the output's layout */
-  int64_t channels = 0, height = 0, width = 0; /* the output's */
 };
+
+/* The output's channels, height and width of `c` on an input of `rows` x `columns`. */
+struct Shape {
+  int64_t channels, height, width;
+};
+
+Shape outputOf(const banded::Convolution &c, int64_t rows, int64_t columns, bool transposed) {
+  if (transposed) return {c.weight.size(1), rows * 2, columns * 2};
+  const int64_t kernel = c.weight.size(2);
+  return {c.weight.size(0), (rows - kernel) / c.stride + 1, (columns - kernel) / c.stride + 1};
+}
 
 bool isReference(const std::string &implementation) {
   return implementation.rfind("ref", 0) == 0;
@@ -270,18 +289,16 @@ Step makeStep(const banded::Convolution &c, int64_t rows, int64_t columns, bool 
               bool tanh, size_t workspaceLimit) {
   const int64_t kernel = c.weight.size(2);
   const int64_t inputs = transposed ? c.weight.size(0) : c.weight.size(1);
-  const int64_t outputs = transposed ? c.weight.size(1) : c.weight.size(0);
+  const Shape output = outputOf(c, rows, columns, transposed);
+  const int64_t outputs = output.channels;
   Step step;
-  step.channels = outputs;
-  step.height = transposed ? rows * 2 : (rows - kernel) / c.stride + 1;
-  step.width = transposed ? columns * 2 : (columns - kernel) / c.stride + 1;
   memory::desc source = describe(inputs, rows, columns);
   // oneDNN's own kernels write 3 channels from blocked ones only as a padded block, so the
   // exit layer's output layout is oneDNN's choice, converted to planar after.
   memory::desc target =
-      outputs % block ? memory::desc({1, outputs, step.height, step.width},
+      outputs % block ? memory::desc({1, outputs, output.height, output.width},
                                      memory::data_type::f32, Tag::any)
-                      : describe(outputs, step.height, step.width);
+                      : describe(outputs, output.height, output.width);
   memory::desc anyWeights({outputs, inputs, kernel, kernel}, memory::data_type::f32, Tag::any);
   memory::desc bias({outputs}, memory::data_type::f32, Tag::x);
   dnnl::primitive_attr attributes;
@@ -292,6 +309,12 @@ Step makeStep(const banded::Convolution &c, int64_t rows, int64_t columns, bool 
     attributes.set_post_ops(post);
   }
   memory::desc chosenWeights;
+  auto keep = [&](const auto &chosen, auto primitive) {
+    step.primitive = primitive;
+    chosenWeights = chosen.weights_desc();
+    step.target = chosen.dst_desc();
+    step.workspace = chosen.scratchpad_desc().get_size();
+  };
   if (transposed) {
     // Stride 2, padding 1 before and, with the output padding of 1, none after. Without a
     // bias, which the padded copy after adds: with one, oneDNN writes the whole output to a
@@ -300,10 +323,7 @@ Step makeStep(const banded::Convolution &c, int64_t rows, int64_t columns, bool 
         dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct, source,
         anyWeights, target, {2, 2}, {1, 1}, {0, 0});
     dnnl::deconvolution_forward::primitive_desc chosen(description, attributes, engine());
-    step.primitive = dnnl::deconvolution_forward(chosen);
-    chosenWeights = chosen.weights_desc();
-    step.target = chosen.dst_desc();
-    step.workspace = chosen.scratchpad_desc().get_size();
+    keep(chosen, dnnl::deconvolution_forward(chosen));
   } else {
     auto choose = [&](dnnl::algorithm algorithm) {
       dnnl::convolution_forward::desc description(
@@ -323,10 +343,7 @@ Step makeStep(const banded::Convolution &c, int64_t rows, int64_t columns, bool 
       }
     }
     if (!winograd) chosen = choose(dnnl::algorithm::convolution_direct);
-    step.primitive = dnnl::convolution_forward(chosen);
-    chosenWeights = chosen.weights_desc();
-    step.target = chosen.dst_desc();
-    step.workspace = chosen.scratchpad_desc().get_size();
+    keep(chosen, dnnl::convolution_forward(chosen));
   }
   // PyTorch holds a convolution's weights out x in x k x k, a transposed one's in x out x k x k.
   at::Tensor weight = c.weight.contiguous();
@@ -367,22 +384,10 @@ struct Plan {
   /* Runs `c` on `source` (consumed) into a new activation, or into `into` when given. */
   Activation run(const banded::Convolution &c, Activation &&source, bool transposed = false,
                  bool tanh = false, float *into = nullptr) {
-    const int64_t outputs = c.weight.size(transposed ? 1 : 0);
-    const int64_t kernel = c.weight.size(2);
-    const int64_t outputHeight =
-        transposed ? source.rows() * 2 : (source.rows() - kernel) / c.stride + 1;
-    const int64_t outputWidth =
-        transposed ? source.columns() * 2 : (source.columns() - kernel) / c.stride + 1;
-    memory::desc layout = describe(outputs, outputHeight, outputWidth);
-    Activation target;
-    if (into) {
-      target.channels = outputs;
-      target.height = outputHeight;
-      target.width = outputWidth;
-      target.values = memory(layout, engine(), into);
-    } else {
-      target = make(outputs, outputHeight, outputWidth, 0);
-    }
+    const Shape output = outputOf(c, source.rows(), source.columns(), transposed);
+    Activation target = into ? Activation::over(into, output.channels, output.height, output.width)
+                             : make(output.channels, output.height, output.width, 0);
+    const memory::desc layout = target.values.get_desc();
     auto found = steps.find(&c);
     if (found == steps.end()) {
       // Winograd's workspace must fit in what the arena has free beside this layer's input,
@@ -452,8 +457,8 @@ void Generator::forward(const float *input, float *output, int64_t height, int64
     return padded(p.arena, std::move(a), affine, 1);
   };
 
-  Activation picture = p.make(3, height, width, 0);
-  std::copy(input, input + 3 * height * width, picture.data());
+  // Read, never written: padding copies it into the arena.
+  Activation picture = Activation::over(const_cast<float *>(input), 3, height, width);
   Activation x = p.run(l.entry, plain(std::move(picture), 3));
   x = p.run(l.down1, normalised(std::move(x), l.entryNorm, 1));
   x = p.run(l.down1Flat, plain(std::move(x), 1));
