@@ -6,8 +6,8 @@
 # mean and 99th percentile of the difference in grey levels. Two networks: the published
 # Hayao weights (seeded weights in the same layout where they are absent), and the network
 # cel-train trains (batch norm, seeded weights as a Celshade checkpoint). Up to 1080p, the
-# model cel-export writes also runs in ONNX Runtime and OpenVINO (.venv-onnx, from
-# Scripts/setup), the fastest CPU runtimes, with their outputs compared to PyTorch's and
+# model cel-export writes also runs in ONNX Runtime and OpenVINO (the venv Scripts/setup
+# makes in /opt/celshade/venv-onnx), the fastest CPU runtimes, with their outputs compared to PyTorch's and
 # cel-apply's time over theirs. Release build. Prints a Markdown table for the README.
 #
 #   Benchmarks/generator.sh [WEIGHTS_FOLDER]   (default: ../shared/pretrained/cartoongan-hayao)
@@ -16,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Scripts/pypi-torch sets these to run against PyPI's torch 2.15.
 python=${CELSHADE_PYTHON:-/usr/bin/python3}; scratch=${CELSHADE_SCRATCH:-.build}
+onnx_python=${CELSHADE_ONNX_PYTHON:-/opt/celshade/venv-onnx/bin/python3}
 weights=${1:-../shared/pretrained/cartoongan-hayao}
 runs=${RUNS:-3}
 threads=${THREADS:-$(nproc)}
@@ -99,7 +100,7 @@ runtimes() {
   local model=$work/$(basename "$weights").onnx
   [ -f "$model" ] || "$bin/cel-export" --from "$weights" --to "$model" >/dev/null
   for runtime in onnxruntime openvino; do
-    /usr/bin/time -f "%e %M" -o "$work/time" .venv-onnx/bin/python3 Benchmarks/onnx_forward.py \
+    /usr/bin/time -f "%e %M" -o "$work/time" "$onnx_python" Benchmarks/onnx_forward.py \
       "$runtime" "$model" "$input" "$order" "$threads" "$work/$runtime.npy" >"$work/forward"
     read -r wall rss < "$work/time"
     awk -v label="$label" -v size="$size" -v runtime="$runtime" -v peak="$rss" \

@@ -8,10 +8,10 @@ package enum Python {
     fileURLWithPath: ProcessInfo.processInfo.environment["CELSHADE_PYTHON"] ?? "/usr/bin/python3")
 
   /// The venv `Scripts/setup` makes with ONNX, ONNX Runtime and OpenVINO from PyPI, which
-  /// run the models cel-export writes.
-  package static let onnxRuntimes = references.deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent(".venv-onnx/bin/python3")
+  /// run the models cel-export writes, or the Python `CELSHADE_ONNX_PYTHON` names.
+  package static let onnxRuntimes = URL(
+    fileURLWithPath: ProcessInfo.processInfo.environment["CELSHADE_ONNX_PYTHON"]
+      ?? "/opt/celshade/venv-onnx/bin/python3")
 
   /// Where the tests' reference scripts live.
   package static let references = URL(fileURLWithPath: #filePath)
