@@ -108,20 +108,19 @@ std::shared_ptr<void> storage(Arena &arena, size_t bytes) {
   return std::shared_ptr<void>(allocated, [](void *p) { std::free(p); });
 }
 
-/* 1 x C x (H + 2 margin) x (W + 2 margin): the picture in the middle, its reflection around. */
+/* 1 x C x H x W, blocked when C is a multiple of 16. */
 struct Activation {
   std::shared_ptr<void> block;
   memory values;
-  int64_t channels = 0, height = 0, width = 0, margin = 0;
+  int64_t channels = 0, height = 0, width = 0;
 
   Activation() = default;
-  Activation(Arena &arena, int64_t c, int64_t h, int64_t w, int64_t m)
-      : channels(c), height(h), width(w), margin(m) {
-    memory::desc layout = describe(c, rows(), columns());
+  Activation(Arena &arena, int64_t c, int64_t h, int64_t w) : channels(c), height(h), width(w) {
+    memory::desc layout = describe(c, h, w);
     block = storage(arena, layout.get_size());
     values = memory(layout, engine(), block.get());
   }
-  /* A caller's buffer, without margin, as an activation. */
+  /* A caller's buffer as an activation. */
   static Activation over(float *buffer, int64_t c, int64_t h, int64_t w) {
     Activation result;
     result.channels = c;
@@ -130,8 +129,6 @@ struct Activation {
     result.values = memory(describe(c, h, w), engine(), buffer);
     return result;
   }
-  int64_t rows() const { return height + 2 * margin; }
-  int64_t columns() const { return width + 2 * margin; }
   float *data() const { return static_cast<float *>(values.get_data_handle()); }
 };
 
@@ -147,7 +144,7 @@ int64_t reflect(int64_t index, int64_t size) {
   return index;
 }
 
-/* Per-channel mean and population variance of a blocked activation without margin, in
+/* Per-channel mean and population variance of a blocked activation, in
  * double. Sums run about the first pixel's values, in float over 64 columns at a time. */
 void statistics(const Activation &a, std::vector<double> &mean, std::vector<double> &variance) {
   mean.assign(a.channels, 0);
@@ -210,18 +207,18 @@ Affine identity(int64_t channels) {
   return {std::vector<float>(channels, 1), std::vector<float>(channels, 0), false};
 }
 
-/* `source` (no margin) with `affine` applied, written with a reflected margin. */
-Activation padded(Arena &arena, Activation &&source, const Affine &affine, int64_t margin) {
-  Activation target(arena, source.channels, source.height, source.width, margin);
-  const bool blockedLayout = source.channels % block == 0;
-  const int64_t lanes = blockedLayout ? block : 1;
-  const int64_t groups = source.channels / lanes, rows = target.rows(), columns = target.columns();
+/* Rows [first, first + band.height) of `source` with `affine` applied and a reflected margin
+ * of `margin` around it (row indices counted in the margined picture), into `band`. */
+void fillBand(Activation &band, const Activation &source, const Affine &affine, int64_t margin,
+              int64_t first) {
+  const int64_t lanes = source.channels % block == 0 ? block : 1;
+  const int64_t groups = source.channels / lanes, rows = band.height, columns = band.width;
   at::parallel_for(0, groups * rows, 1, [&](int64_t begin, int64_t end) {
     for (int64_t index = begin; index < end; ++index) {
       const int64_t group = index / rows, row = index % rows;
-      const int64_t sourceRow = reflect(row - margin, source.height);
+      const int64_t sourceRow = reflect(first + row - margin, source.height);
       const float *from = source.data() + (group * source.height + sourceRow) * source.width * lanes;
-      float *to = target.data() + (group * rows + row) * columns * lanes;
+      float *to = band.data() + (group * rows + row) * columns * lanes;
       const float *factor = affine.factor.data() + group * lanes;
       const float *offset = affine.offset.data() + group * lanes;
       for (int64_t column = 0; column < columns; ++column) {
@@ -233,11 +230,9 @@ Activation padded(Arena &arena, Activation &&source, const Affine &affine, int64
       }
     }
   });
-  source = Activation();
-  return target;
 }
 
-/* a = affine(a), or a += affine(addend) when an addend is given; no margins. */
+/* a = affine(a), or a += affine(addend) when an addend is given. */
 void applyInPlace(Activation &a, const Affine &affine, const Activation *addend = nullptr) {
   const int64_t pixels = a.height * a.width;
   at::parallel_for(0, a.channels / block, 1, [&](int64_t begin, int64_t end) {
@@ -358,6 +353,30 @@ Step makeStep(const banded::Convolution &c, int64_t rows, int64_t columns, bool 
   return step;
 }
 
+/* Rows [start, start + rows) of each block of `target`, from `band`, all of its rows. */
+void deliver(const memory &band, const Activation &target, int64_t start, int64_t rows) {
+  const memory::desc &layout = band.get_desc();
+  if (layout == describe(target.channels, rows, target.width)) {
+    const int64_t lanes = target.channels % block == 0 ? block : 1;
+    const int64_t plane = rows * target.width * lanes;
+    const float *from = static_cast<const float *>(band.get_data_handle());
+    at::parallel_for(0, target.channels / lanes, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t group = begin; group < end; ++group)
+        std::copy(from + group * plane, from + (group + 1) * plane,
+                  target.data() + (group * target.height + start) * target.width * lanes);
+    });
+    return;
+  }
+  // Another layout of oneDNN's choosing (the exit layer's 3 channels): its reorder writes the
+  // rows into place.
+  memory::desc rowsOfTarget = target.values.get_desc().submemory_desc(
+      {1, target.channels, rows, target.width}, {0, 0, start, 0});
+  memory into(rowsOfTarget, engine(), target.values.get_data_handle()), from = band;
+  dnnl::stream stream(engine());
+  dnnl::reorder(from, into).execute(stream, from, into);
+  stream.wait();
+}
+
 } // namespace
 
 /* The primitives for one picture size, made on first use, each keyed by its layer, and the
@@ -368,51 +387,79 @@ struct Plan {
   dnnl::stream stream{engine()};
   Arena arena;
 
-  /* The arena holds the largest pair alive at once, two 64-channel activations at full size
-   * (one with the exit layer's margin of 3), and the picture in and out beside them. */
+  /* Convolutions run over bands of output rows whose input and output take about this much. */
+  static constexpr size_t bandBytes = size_t(32) << 20;
+
+  /* The arena holds the most alive at once: a 64-channel activation at full size beside a
+   * 128-channel one at half size (the first layers', and the last's), one band's input and
+   * output, and oneDNN's workspace for it (Winograd's is about twice the band). */
   static size_t arenaBytes(int64_t height, int64_t width) {
-    return size_t((height + 6) * (width + 6) + height * width) * 64 * 4 +
-           size_t(4 * (height + 6) * (width + 6)) * 3 * 4 + (size_t(16) << 20);
+    return size_t(height * width) * (64 + 128 / 4) * 4 + 4 * bandBytes + (size_t(16) << 20);
   }
 
   Plan(int64_t h, int64_t w) : height(h), width(w), arena(arenaBytes(h, w)) {}
 
-  Activation make(int64_t channels, int64_t h, int64_t w, int64_t margin) {
-    return Activation(arena, channels, h, w, margin);
+  Activation make(int64_t channels, int64_t h, int64_t w) {
+    return Activation(arena, channels, h, w);
   }
 
-  /* Runs `c` on `source` (consumed) into a new activation, or into `into` when given. */
-  Activation run(const banded::Convolution &c, Activation &&source, bool transposed = false,
-                 bool tanh = false, float *into = nullptr) {
-    const Shape output = outputOf(c, source.rows(), source.columns(), transposed);
-    Activation target = into ? Activation::over(into, output.channels, output.height, output.width)
-                             : make(output.channels, output.height, output.width, 0);
-    const memory::desc layout = target.values.get_desc();
-    auto found = steps.find(&c);
-    if (found == steps.end()) {
-      // Winograd's workspace must fit in what the arena has free beside this layer's input,
-      // its output and whatever else is alive at this point of the network.
-      found = steps.emplace(&c, makeStep(c, source.rows(), source.columns(), transposed, tanh,
-                                         arena.gap())).first;
-    }
-    const Step &step = found->second;
-    Activation written = target;
-    if (step.target != layout) {
-      written.block = storage(arena, step.target.get_size());
-      written.values = memory(step.target, engine(), written.block.get());
-    }
+  /* Runs `step` from `source` to `target`. */
+  void execute(const Step &step, const memory &source, const memory &target, bool transposed) {
     std::shared_ptr<void> workspace = storage(arena, std::max<size_t>(step.workspace, 1));
     memory scratchpad({{int64_t(step.workspace)}, memory::data_type::u8, Tag::x}, engine(),
                       workspace.get());
-    std::unordered_map<int, memory> arguments = {{DNNL_ARG_SRC, source.values},
+    std::unordered_map<int, memory> arguments = {{DNNL_ARG_SRC, source},
                                                  {DNNL_ARG_WEIGHTS, step.weights},
-                                                 {DNNL_ARG_DST, written.values},
+                                                 {DNNL_ARG_DST, target},
                                                  {DNNL_ARG_SCRATCHPAD, scratchpad}};
     if (!transposed) arguments[DNNL_ARG_BIAS] = step.bias;
     step.primitive.execute(stream, arguments);
-    if (written.values != target.values)
-      dnnl::reorder(written.values, target.values).execute(stream, written.values, target.values);
     stream.wait();
+  }
+
+  /* The reflection-padded convolution `c` of `affine(source)` into `target`, a band of output
+   * rows at a time, so that neither the padded input nor oneDNN's workspace is ever whole.
+   * `target` may be `source`: a band's input is read before the band above it is written
+   * back, and no later band reads rows above its own. */
+  void convolve(const banded::Convolution &c, const Activation &source, const Affine &affine,
+                const Activation &target, bool tanh = false) {
+    const int64_t kernel = c.weight.size(2), margin = kernel / 2;
+    const int64_t columns = source.width + 2 * margin;
+    const auto paddedChannels = [](int64_t channels) { return (channels + block - 1) / block * block; };
+    const size_t rowBytes = size_t(c.stride * paddedChannels(source.channels) * columns +
+                                   paddedChannels(target.channels) * target.width) * 4;
+    const int64_t rows = std::min(target.height, std::max<int64_t>(4, bandBytes / rowBytes / 4 * 4));
+    Activation input(arena, source.channels, (rows - 1) * c.stride + kernel, columns);
+    const size_t outputBytes = size_t(rows * paddedChannels(target.channels) * target.width) * 4;
+    auto found = steps.find(&c);
+    if (found == steps.end()) {
+      // Winograd's workspace must fit in what the arena has free beside this band's input
+      // and output and whatever else is alive at this point of the network.
+      const size_t free = arena.gap() > outputBytes ? arena.gap() - outputBytes : 0;
+      found = steps.emplace(&c, makeStep(c, input.height, input.width, false, tanh, free)).first;
+    }
+    const Step &step = found->second;
+    std::shared_ptr<void> outputBlock = storage(arena, step.target.get_size());
+    memory output(step.target, engine(), outputBlock.get());
+    int64_t written = -1; /* the first row of the band in `output`, not yet delivered */
+    for (int64_t start = 0; written + rows < target.height; start += rows) {
+      start = std::min(start, target.height - rows); /* the last band ends with the picture */
+      fillBand(input, source, affine, margin, start * c.stride);
+      if (written >= 0) deliver(output, target, written, rows);
+      execute(step, input.values, output, false);
+      written = start;
+    }
+    deliver(output, target, written, rows);
+  }
+
+  /* The transposed convolution `c` of `source`, consumed, without its bias. */
+  Activation transpose(const banded::Convolution &c, Activation &&source) {
+    const Shape shape = outputOf(c, source.height, source.width, true);
+    Activation target = make(shape.channels, shape.height, shape.width);
+    auto found = steps.find(&c);
+    if (found == steps.end())
+      found = steps.emplace(&c, makeStep(c, source.height, source.width, true, false, 0)).first;
+    execute(found->second, source.values, target.values, true);
     source = Activation();
     return target;
   }
@@ -443,45 +490,51 @@ void Generator::forward(const float *input, float *output, int64_t height, int64
     plan = std::make_unique<Plan>(height, width);
   const banded::GeneratorLayers &l = layers;
   Plan &p = *plan;
-  auto normalised = [&](Activation &&a, const banded::Normalisation &n, int64_t margin) {
-    Affine affine = normalising(n, a, true);
-    return padded(p.arena, std::move(a), affine, margin);
+  // The output of `c` on `source`, in a new activation.
+  auto convolved = [&](const banded::Convolution &c, const Activation &source,
+                       const Affine &affine) {
+    const int64_t margin = c.weight.size(2) / 2;
+    const Shape shape = outputOf(c, source.height + 2 * margin, source.width + 2 * margin, false);
+    Activation target = p.make(shape.channels, shape.height, shape.width);
+    p.convolve(c, source, affine, target);
+    return target;
   };
-  auto plain = [&](Activation &&a, int64_t margin) {
-    Affine affine = identity(a.channels);
-    return padded(p.arena, std::move(a), affine, margin);
-  };
-  auto biased = [&](Activation &&a, const at::Tensor &bias) {
-    Affine affine = identity(a.channels);
-    std::copy(bias.data_ptr<float>(), bias.data_ptr<float>() + a.channels, affine.offset.begin());
-    return padded(p.arena, std::move(a), affine, 1);
+  auto biased = [](const at::Tensor &bias) {
+    Affine affine = identity(bias.size(0));
+    std::copy(bias.data_ptr<float>(), bias.data_ptr<float>() + bias.size(0), affine.offset.begin());
+    return affine;
   };
 
-  // Read, never written: padding copies it into the arena.
+  // Read, never written.
   Activation picture = Activation::over(const_cast<float *>(input), 3, height, width);
-  Activation x = p.run(l.entry, plain(std::move(picture), 3));
-  x = p.run(l.down1, normalised(std::move(x), l.entryNorm, 1));
-  x = p.run(l.down1Flat, plain(std::move(x), 1));
-  x = p.run(l.down2, normalised(std::move(x), l.down1Norm, 1));
-  Activation skip = p.run(l.down2Flat, plain(std::move(x), 1));
+  Activation x = convolved(l.entry, picture, identity(3));
+  Activation half = convolved(l.down1, x, normalising(l.entryNorm, x, true));
+  x = Activation();
+  p.convolve(l.down1Flat, half, identity(half.channels), half);
+  Activation skip = convolved(l.down2, half, normalising(l.down1Norm, half, true));
+  half = Activation();
+  p.convolve(l.down2Flat, skip, identity(skip.channels), skip);
   applyInPlace(skip, normalising(l.down2Norm, skip, true));
   for (const auto &block : l.blocks) {
-    Activation y = p.run(block.first, plain(Activation(skip), 1));
-    y = p.run(block.second, normalised(std::move(y), block.firstNorm, 1));
+    Activation y = convolved(block.first, skip, identity(skip.channels));
+    p.convolve(block.second, y, normalising(block.firstNorm, y, true), y);
     applyInPlace(skip, normalising(block.secondNorm, y, false), &y);
   }
-  x = p.run(l.up1, std::move(skip), true);
-  x = p.run(l.up1Flat, biased(std::move(x), l.up1.bias));
+  x = p.transpose(l.up1, std::move(skip));
+  p.convolve(l.up1Flat, x, biased(l.up1.bias), x);
   applyInPlace(x, normalising(l.up1Norm, x, true));
-  x = p.run(l.up2, std::move(x), true);
-  x = p.run(l.up2Flat, biased(std::move(x), l.up2.bias));
-  p.run(l.exit, normalised(std::move(x), l.up2Norm, 3), false, true, output);
+  x = p.transpose(l.up2, std::move(x));
+  p.convolve(l.up2Flat, x, biased(l.up2.bias), x);
+  p.convolve(l.exit, x, normalising(l.up2Norm, x, true),
+             Activation::over(output, 3, height, width), true);
 }
 
 int64_t Generator::peakBytes(int64_t height, int64_t width) {
   // The arena, and the weights in oneDNN's layouts (Winograd's transformed ones the largest).
   return int64_t(Plan::arenaBytes(height, width)) + (int64_t(128) << 20);
 }
+
+int64_t Generator::heldBytes() const { return plan ? peakBytes(plan->height, plan->width) : 0; }
 
 } // namespace blocked
 
@@ -496,6 +549,7 @@ Generator::~Generator() = default;
 bool Generator::available() { return false; }
 void Generator::forward(const float *, float *, int64_t, int64_t) {}
 int64_t Generator::peakBytes(int64_t, int64_t) { return 0; }
+int64_t Generator::heldBytes() const { return 0; }
 
 } // namespace blocked
 

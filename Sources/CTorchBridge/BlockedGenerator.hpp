@@ -28,6 +28,9 @@ public:
   /* About the most memory forward() holds for an H x W picture. */
   static int64_t peakBytes(int64_t height, int64_t width);
 
+  /* What it keeps between pictures: peakBytes() of the last size, or 0 before the first. */
+  int64_t heldBytes() const;
+
 private:
   banded::GeneratorLayers layers;
   std::unique_ptr<Plan> plan; /* primitives for the last picture size */

@@ -222,6 +222,10 @@ extern "C" int64_t tb_generator_peak_bytes(tb_pass pass, int height, int width) 
              : banded::peakBytes(height, width);
 }
 
+extern "C" int64_t tb_generator_held_bytes(const tb_generator *generator) {
+  return generator->fast ? generator->fast->heldBytes() : 0;
+}
+
 extern "C" tb_status tb_generator_forward_whole(tb_generator *generator, int device,
                                                 const float *input, int64_t input_count, int batch,
                                                 int height, int width, float *output,

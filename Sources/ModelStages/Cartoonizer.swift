@@ -60,7 +60,9 @@ package final class Cartoonizer {
         padded.values, batch: 1, height: padded.height, width: padded.width,
         cudaDevice: cudaDevice)
     }
-    let limit = memoryLimit ?? SystemMemory.available() ?? .max
+    // The memory the generator kept from the last picture counts as used by the system's
+    // measure, yet the next picture of that size reuses it.
+    let limit = memoryLimit ?? SystemMemory.available().map { $0 + generator.heldBytes } ?? .max
     let pass: Generator.Pass =
       Self.bytesNeeded(width: padded.width, height: padded.height, pass: .fastest) <= limit
       ? .fastest : .banded

@@ -106,6 +106,10 @@ package final class Generator {
     Int(tb_generator_whole_bytes(Int32(height), Int32(width)))
   }
 
+  /// What this generator keeps between `forward` calls for the last picture size, part of
+  /// its `peakBytes`: memory in use that the next picture of that size reuses.
+  package var heldBytes: Int { Int(tb_generator_held_bytes(handle)) }
+
   /// The most memory `forward` holds for one image, besides its input and output arrays.
   package static func peakBytes(width: Int, height: Int, pass: Pass = .fastest) -> Int {
     Int(tb_generator_peak_bytes(pass.bridged, Int32(height), Int32(width)))

@@ -78,6 +78,9 @@ tb_status tb_generator_forward(tb_generator *generator, tb_pass pass, const floa
 
 /* The most memory tb_generator_forward holds for one height x width image. */
 int64_t tb_generator_peak_bytes(tb_pass pass, int height, int width);
+/* The memory the generator keeps between forward passes for the last picture size (the
+ * fastest pass's buffers and weights), part of tb_generator_peak_bytes for that size. */
+int64_t tb_generator_held_bytes(const tb_generator *generator);
 
 /* The same network over each whole image at once, every layer with libtorch's own
  * operators, on `device`: -1 for the CPU, N for CUDA device N (the parameters are copied
