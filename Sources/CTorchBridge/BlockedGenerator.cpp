@@ -217,7 +217,8 @@ void fillBand(Activation &band, const Activation &source, const Affine &affine, 
     for (int64_t index = begin; index < end; ++index) {
       const int64_t group = index / rows, row = index % rows;
       const int64_t sourceRow = reflect(first + row - margin, source.height);
-      const float *from = source.data() + (group * source.height + sourceRow) * source.width * lanes;
+      const float *from =
+          source.data() + (group * source.height + sourceRow) * source.width * lanes;
       float *to = band.data() + (group * rows + row) * columns * lanes;
       const float *factor = affine.factor.data() + group * lanes;
       const float *offset = affine.offset.data() + group * lanes;
@@ -379,8 +380,8 @@ void deliver(const memory &band, const Activation &target, int64_t start, int64_
 
 } // namespace
 
-/* The primitives for one picture size, made on first use, each keyed by its layer, and the
- * arena their activations live in. */
+/* The primitives for one picture size, made on first use, each keyed by its layer (a
+ * convolution's for one band of its rows), and the arena their activations live in. */
 struct Plan {
   int64_t height, width;
   std::map<const banded::Convolution *, Step> steps;
@@ -425,12 +426,13 @@ struct Plan {
                 const Activation &target, bool tanh = false) {
     const int64_t kernel = c.weight.size(2), margin = kernel / 2;
     const int64_t columns = source.width + 2 * margin;
-    const auto paddedChannels = [](int64_t channels) { return (channels + block - 1) / block * block; };
-    const size_t rowBytes = size_t(c.stride * paddedChannels(source.channels) * columns +
-                                   paddedChannels(target.channels) * target.width) * 4;
-    const int64_t rows = std::min(target.height, std::max<int64_t>(4, bandBytes / rowBytes / 4 * 4));
+    const auto blocks = [](int64_t channels) { return (channels + block - 1) / block * block; };
+    const size_t rowBytes = size_t(c.stride * blocks(source.channels) * columns +
+                                   blocks(target.channels) * target.width) * 4;
+    const int64_t rows =
+        std::min(target.height, std::max<int64_t>(4, bandBytes / rowBytes / 4 * 4));
     Activation input(arena, source.channels, (rows - 1) * c.stride + kernel, columns);
-    const size_t outputBytes = size_t(rows * paddedChannels(target.channels) * target.width) * 4;
+    const size_t outputBytes = size_t(rows * blocks(target.channels) * target.width) * 4;
     auto found = steps.find(&c);
     if (found == steps.end()) {
       // Winograd's workspace must fit in what the arena has free beside this band's input

@@ -1,8 +1,11 @@
 // The CartoonGAN generator over a whole picture through oneDNN's primitives: activations stay
 // in oneDNN's blocked layout (16 channels a block) from layer to layer instead of being
-// converted at every call, the 3x3 convolutions at a quarter size (2.6 of the network's 3.4
-// TFLOP at 1080p) run as Winograd F(4x4, 3x3) where oneDNN has it for this processor, and
-// each norm and ReLU is applied as the next layer's padded input is written. Float32.
+// converted at every call, the stride-1 3x3 convolutions (2.6 of the network's 3.4 TFLOP at
+// 1080p are at a quarter size) run as Winograd F(4x4, 3x3) where oneDNN has it for this
+// processor, and each norm and ReLU is applied as the next layer's padded input is written.
+// Every convolution runs over bands of output rows, its padded input and workspace a band
+// at a time, and a layer whose output has its input's shape writes it over its input: two
+// activations alive at most, as in the banded pass. Float32.
 #pragma once
 #include "BandedGenerator.hpp"
 

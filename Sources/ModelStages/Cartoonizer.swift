@@ -7,8 +7,9 @@ import Training
 /// Every picture goes through the network whole, its sides reflected up to multiples of 4
 /// (the network halves them twice) and cut back after, so every instance norm sees the whole
 /// picture's statistics, as a whole-picture forward pass in PyTorch does. On the CPU it takes
-/// the generator's fastest pass (oneDNN's blocked layout and Winograd, about 520 bytes a
-/// pixel) where memory allows, else the banded one (about 400 bytes a pixel); the 1.5 kB a
+/// the generator's fastest pass (oneDNN's blocked layout and Winograd, about 400 bytes a
+/// pixel and 0.3 GB besides) where memory allows, else the banded one (about 400 bytes a
+/// pixel and 0.06 GB besides); the 1.5 kB a
 /// pixel of libtorch's whole-picture pass is kept for a GPU, where a picture that fits in the
 /// device's free memory goes through at once and one that does not is drawn on the CPU.
 package final class Cartoonizer {

@@ -15,8 +15,9 @@ struct ApplyCommand: AsyncParsableCommand {
 
       Pictures of any size keep their size and come out as the network draws them whole: \
       every normalisation sees the whole picture. The network runs one layer at a time in \
-      bands of rows, in about 400 bytes a pixel (0.8 GB for 1920x1080); a picture that needs \
-      more than is available is refused with the --max-side that fits. A video's frames go \
+      bands of rows, in about 400 bytes a pixel and 0.3 GB besides (1.1 GB for 1920x1080; \
+      a slower pass takes 0.25 GB less where memory is short); a picture that needs more \
+      than is available is refused with the --max-side that fits. A video's frames go \
       the same way; it keeps its frame rate, size and audio, and is written as H.264 \
       (MPEG-4 Part 2 where this FFmpeg has no libx264).
       """)

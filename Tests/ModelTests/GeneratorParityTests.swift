@@ -102,7 +102,8 @@ import Training
     #expect(levels.mean <= 0.5 && levels.percentile99 <= 2, "\(levels)")
     let median = rows.sorted()[height / 2]
     let worst = rows.indices.max { rows[$0] < rows[$1] }!
-    #expect(rows[worst] <= 4 * median,
+    #expect(
+      rows[worst] <= 4 * median,
       "row \(worst): RMS \(rows[worst]), the median row's \(median)")
   }
 
