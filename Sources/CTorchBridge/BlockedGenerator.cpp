@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <map>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -207,26 +208,33 @@ Affine identity(int64_t channels) {
   return {std::vector<float>(channels, 1), std::vector<float>(channels, 0), false};
 }
 
-/* Rows [first, first + band.height) of `source` with `affine` applied and a reflected margin
- * of `margin` around it (row indices counted in the margined picture), into `band`. */
-void fillBand(Activation &band, const Activation &source, const Affine &affine, int64_t margin,
-              int64_t first) {
+/* How a band's values are laid out: as the source's (blocked, or planar for 3 channels), or
+ * pixel by pixel with all of a pixel's channels together (a pixels x channels matrix). */
+enum class Order { source, pixels };
+
+/* Rows [first, first + rows) of `source` with `affine` applied and a reflected margin of
+ * `margin` around it (row indices counted in the margined picture), into `band`, `columns`
+ * wide (the margin included). */
+void fillBand(float *band, int64_t rows, int64_t columns, Order order, const Activation &source,
+              const Affine &affine, int64_t margin, int64_t first) {
   const int64_t lanes = source.channels % block == 0 ? block : 1;
-  const int64_t groups = source.channels / lanes, rows = band.height, columns = band.width;
+  const int64_t groups = source.channels / lanes;
+  const int64_t pixelStride = order == Order::pixels ? source.channels : lanes;
   at::parallel_for(0, groups * rows, 1, [&](int64_t begin, int64_t end) {
     for (int64_t index = begin; index < end; ++index) {
       const int64_t group = index / rows, row = index % rows;
       const int64_t sourceRow = reflect(first + row - margin, source.height);
       const float *from =
           source.data() + (group * source.height + sourceRow) * source.width * lanes;
-      float *to = band.data() + (group * rows + row) * columns * lanes;
+      float *to = order == Order::pixels ? band + row * columns * pixelStride + group * lanes
+                                         : band + (group * rows + row) * columns * lanes;
       const float *factor = affine.factor.data() + group * lanes;
       const float *offset = affine.offset.data() + group * lanes;
       for (int64_t column = 0; column < columns; ++column) {
         const float *pixel = from + reflect(column - margin, source.width) * lanes;
         for (int64_t lane = 0; lane < lanes; ++lane) {
           float value = pixel[lane] * factor[lane] + offset[lane];
-          to[column * lanes + lane] = affine.relu ? std::max(value, 0.0f) : value;
+          to[column * pixelStride + lane] = affine.relu ? std::max(value, 0.0f) : value;
         }
       }
     }
@@ -280,30 +288,20 @@ bool isReference(const std::string &implementation) {
 }
 
 /* A reflection-padded convolution on an input of `rows` x `columns` (margin included), or a
- * transposed one on an input without margin; tanh after the exit layer. */
+ * transposed one on an input without margin; both with outputs in blocks of 16. */
 Step makeStep(const banded::Convolution &c, int64_t rows, int64_t columns, bool transposed,
-              bool tanh, size_t workspaceLimit) {
+              size_t workspaceLimit) {
   const int64_t kernel = c.weight.size(2);
   const int64_t inputs = transposed ? c.weight.size(0) : c.weight.size(1);
   const Shape output = outputOf(c, rows, columns, transposed);
   const int64_t outputs = output.channels;
   Step step;
   memory::desc source = describe(inputs, rows, columns);
-  // oneDNN's own kernels write 3 channels from blocked ones only as a padded block, so the
-  // exit layer's output layout is oneDNN's choice, converted to planar after.
-  memory::desc target =
-      outputs % block ? memory::desc({1, outputs, output.height, output.width},
-                                     memory::data_type::f32, Tag::any)
-                      : describe(outputs, output.height, output.width);
+  memory::desc target = describe(outputs, output.height, output.width);
   memory::desc anyWeights({outputs, inputs, kernel, kernel}, memory::data_type::f32, Tag::any);
   memory::desc bias({outputs}, memory::data_type::f32, Tag::x);
   dnnl::primitive_attr attributes;
   attributes.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-  if (tanh) {
-    dnnl::post_ops post;
-    post.append_eltwise(1.0f, dnnl::algorithm::eltwise_tanh, 0.0f, 0.0f);
-    attributes.set_post_ops(post);
-  }
   memory::desc chosenWeights;
   auto keep = [&](const auto &chosen, auto primitive) {
     step.primitive = primitive;
@@ -356,26 +354,27 @@ Step makeStep(const banded::Convolution &c, int64_t rows, int64_t columns, bool 
 
 /* Rows [start, start + rows) of each block of `target`, from `band`, all of its rows. */
 void deliver(const memory &band, const Activation &target, int64_t start, int64_t rows) {
-  const memory::desc &layout = band.get_desc();
-  if (layout == describe(target.channels, rows, target.width)) {
-    const int64_t lanes = target.channels % block == 0 ? block : 1;
-    const int64_t plane = rows * target.width * lanes;
-    const float *from = static_cast<const float *>(band.get_data_handle());
-    at::parallel_for(0, target.channels / lanes, 1, [&](int64_t begin, int64_t end) {
-      for (int64_t group = begin; group < end; ++group)
-        std::copy(from + group * plane, from + (group + 1) * plane,
-                  target.data() + (group * target.height + start) * target.width * lanes);
-    });
-    return;
-  }
-  // Another layout of oneDNN's choosing (the exit layer's 3 channels): its reorder writes the
-  // rows into place.
-  memory::desc rowsOfTarget = target.values.get_desc().submemory_desc(
-      {1, target.channels, rows, target.width}, {0, 0, start, 0});
-  memory into(rowsOfTarget, engine(), target.values.get_data_handle()), from = band;
-  dnnl::stream stream(engine());
-  dnnl::reorder(from, into).execute(stream, from, into);
-  stream.wait();
+  const int64_t plane = rows * target.width * block;
+  const float *from = static_cast<const float *>(band.get_data_handle());
+  at::parallel_for(0, target.channels / block, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t group = begin; group < end; ++group)
+      std::copy(from + group * plane, from + (group + 1) * plane,
+                target.data() + (group * target.height + start) * target.width * block);
+  });
+}
+
+/* The exit layer's weights as a matrix of taps x input channels: row (o * k + i) * k + j
+ * holds output channel o's weights at kernel position (i, j). */
+std::vector<float> tapMatrix(const banded::Convolution &c) {
+  const int64_t outputs = c.weight.size(0), inputs = c.weight.size(1), kernel = c.weight.size(2);
+  at::Tensor weight = c.weight.contiguous();
+  const float *w = weight.data_ptr<float>();
+  std::vector<float> taps(outputs * kernel * kernel * inputs);
+  for (int64_t o = 0; o < outputs; ++o)
+    for (int64_t i = 0; i < inputs; ++i)
+      for (int64_t k = 0; k < kernel * kernel; ++k)
+        taps[(o * kernel * kernel + k) * inputs + i] = w[(o * inputs + i) * kernel * kernel + k];
+  return taps;
 }
 
 } // namespace
@@ -385,6 +384,7 @@ void deliver(const memory &band, const Activation &target, int64_t start, int64_
 struct Plan {
   int64_t height, width;
   std::map<const banded::Convolution *, Step> steps;
+  std::vector<float> exitTaps; /* tapMatrix of the exit layer */
   dnnl::stream stream{engine()};
   Arena arena;
 
@@ -423,7 +423,7 @@ struct Plan {
    * `target` may be `source`: a band's input is read before the band above it is written
    * back, and no later band reads rows above its own. */
   void convolve(const banded::Convolution &c, const Activation &source, const Affine &affine,
-                const Activation &target, bool tanh = false) {
+                const Activation &target) {
     const int64_t kernel = c.weight.size(2), margin = kernel / 2;
     const int64_t columns = source.width + 2 * margin;
     const auto blocks = [](int64_t channels) { return (channels + block - 1) / block * block; };
@@ -438,7 +438,7 @@ struct Plan {
       // Winograd's workspace must fit in what the arena has free beside this band's input
       // and output and whatever else is alive at this point of the network.
       const size_t free = arena.gap() > outputBytes ? arena.gap() - outputBytes : 0;
-      found = steps.emplace(&c, makeStep(c, input.height, input.width, false, tanh, free)).first;
+      found = steps.emplace(&c, makeStep(c, input.height, input.width, false, free)).first;
     }
     const Step &step = found->second;
     std::shared_ptr<void> outputBlock = storage(arena, step.target.get_size());
@@ -446,12 +446,59 @@ struct Plan {
     int64_t written = -1; /* the first row of the band in `output`, not yet delivered */
     for (int64_t start = 0; written + rows < target.height; start += rows) {
       start = std::min(start, target.height - rows); /* the last band ends with the picture */
-      fillBand(input, source, affine, margin, start * c.stride);
+      fillBand(input.data(), input.height, input.width, Order::source, source, affine, margin,
+               start * c.stride);
       if (written >= 0) deliver(output, target, written, rows);
       execute(step, input.values, output, false);
       written = start;
     }
     deliver(output, target, written, rows);
+  }
+
+  /* The exit layer `c` (many channels to 3, then tanh) of `affine(source)` into the planar
+   * `output`. oneDNN's kernels would pad its 3 output channels to a block of 16, five times
+   * the work; here a band is one matrix product instead, every output channel's every
+   * kernel tap against every pixel's channels (exactly the layer's multiplies, and its
+   * halo rows'), and each output pixel then sums its taps. */
+  void exit(const banded::Convolution &c, const Activation &source, const Affine &affine,
+            float *output) {
+    const int64_t outputs = c.weight.size(0), inputs = c.weight.size(1);
+    const int64_t kernel = c.weight.size(2), margin = kernel / 2;
+    const int64_t taps = outputs * kernel * kernel, columns = source.width + 2 * margin;
+    if (exitTaps.empty()) exitTaps = tapMatrix(c);
+    // Bands thrice the others' size: at this point only the source is alive, and the
+    // product repeats the halo rows' work.
+    const size_t rowBytes = size_t((taps + inputs) * columns) * 4;
+    const int64_t rows = std::min(source.height, std::max<int64_t>(4, 3 * bandBytes / rowBytes));
+    const int64_t pixels = (rows + 2 * margin) * columns;
+    std::shared_ptr<void> inputBlock = storage(arena, size_t(pixels * inputs) * 4);
+    std::shared_ptr<void> productBlock = storage(arena, size_t(pixels * taps) * 4);
+    float *input = static_cast<float *>(inputBlock.get());
+    float *product = static_cast<float *>(productBlock.get());
+    const float *bias = c.bias.data_ptr<float>();
+    for (int64_t start = 0;; start += rows) {
+      start = std::min(start, source.height - rows); /* the last band ends with the picture */
+      fillBand(input, rows + 2 * margin, columns, Order::pixels, source, affine, margin, start);
+      if (dnnl::sgemm('N', 'T', taps, pixels, inputs, 1.0f, exitTaps.data(), inputs, input,
+                      inputs, 0.0f, product, pixels) != dnnl::status::success)
+        throw std::runtime_error("oneDNN's sgemm refused the exit layer's product");
+      at::parallel_for(0, outputs * rows, 1, [&](int64_t begin, int64_t end) {
+        for (int64_t index = begin; index < end; ++index) {
+          const int64_t channel = index / rows, row = index % rows;
+          float *line = output + (channel * source.height + start + row) * source.width;
+          std::fill(line, line + source.width, bias[channel]);
+          for (int64_t i = 0; i < kernel; ++i)
+            for (int64_t j = 0; j < kernel; ++j) {
+              const float *tap = product + ((channel * kernel + i) * kernel + j) * pixels +
+                                 (row + i) * columns + j;
+              for (int64_t column = 0; column < source.width; ++column) line[column] += tap[column];
+            }
+          for (int64_t column = 0; column < source.width; ++column)
+            line[column] = std::tanh(line[column]);
+        }
+      });
+      if (start + rows == source.height) break;
+    }
   }
 
   /* The transposed convolution `c` of `source`, consumed, without its bias. */
@@ -460,7 +507,7 @@ struct Plan {
     Activation target = make(shape.channels, shape.height, shape.width);
     auto found = steps.find(&c);
     if (found == steps.end())
-      found = steps.emplace(&c, makeStep(c, source.height, source.width, true, false, 0)).first;
+      found = steps.emplace(&c, makeStep(c, source.height, source.width, true, 0)).first;
     execute(found->second, source.values, target.values, true);
     source = Activation();
     return target;
@@ -527,8 +574,7 @@ void Generator::forward(const float *input, float *output, int64_t height, int64
   applyInPlace(x, normalising(l.up1Norm, x, true));
   x = p.transpose(l.up2, std::move(x));
   p.convolve(l.up2Flat, x, biased(l.up2.bias), x);
-  p.convolve(l.exit, x, normalising(l.up2Norm, x, true),
-             Activation::over(output, 3, height, width), true);
+  p.exit(l.exit, x, normalising(l.up2Norm, x, true), output);
 }
 
 int64_t Generator::peakBytes(int64_t height, int64_t width) {

@@ -5,7 +5,8 @@
 // processor, and each norm and ReLU is applied as the next layer's padded input is written.
 // Every convolution runs over bands of output rows, its padded input and workspace a band
 // at a time, and a layer whose output has its input's shape writes it over its input: two
-// activations alive at most, as in the banded pass. Float32.
+// activations alive at most, as in the banded pass. The exit layer (3 output channels,
+// which oneDNN would pad to 16) is a matrix product per band and a sum of its taps. Float32.
 #pragma once
 #include "BandedGenerator.hpp"
 
