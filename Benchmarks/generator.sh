@@ -7,8 +7,8 @@
 # Hayao weights (seeded weights in the same layout where they are absent), and the network
 # cel-train trains (batch norm, seeded weights as a Celshade checkpoint). Up to 1080p, the
 # model cel-export writes also runs in ONNX Runtime and OpenVINO (the venv Scripts/setup
-# makes in /opt/celshade/venv-onnx), the fastest CPU runtimes, with their outputs compared to PyTorch's and
-# cel-apply's time over theirs. Release build. Prints a Markdown table for the README.
+# makes in /opt/celshade/venv-onnx), the fastest CPU runtimes, with their outputs compared
+# to PyTorch's and cel-apply's time over theirs. Release build. Prints a Markdown table for the README.
 #
 #   Benchmarks/generator.sh [WEIGHTS_FOLDER]   (default: ../shared/pretrained/cartoongan-hayao)
 #   RUNS=3 (per size up to 1080p; 4K runs once), THREADS=$(nproc), SIZES="868x600 1920x1080 3840x2160"

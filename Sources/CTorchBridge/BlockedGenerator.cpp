@@ -352,6 +352,15 @@ Step makeStep(const banded::Convolution &c, int64_t rows, int64_t columns, bool 
   return step;
 }
 
+/* The first rows of bands `rows` high over `height` rows: every band whole, the last one
+ * ending with the picture (overlapping the one before), so one primitive serves them all. */
+std::vector<int64_t> bandStarts(int64_t height, int64_t rows) {
+  std::vector<int64_t> starts;
+  for (int64_t start = 0; start < height; start += rows)
+    starts.push_back(std::min(start, height - rows));
+  return starts;
+}
+
 /* Rows [start, start + rows) of each block of `target`, from `band`, all of its rows. */
 void deliver(const memory &band, const Activation &target, int64_t start, int64_t rows) {
   const int64_t plane = rows * target.width * block;
@@ -443,16 +452,14 @@ struct Plan {
     const Step &step = found->second;
     std::shared_ptr<void> outputBlock = storage(arena, step.target.get_size());
     memory output(step.target, engine(), outputBlock.get());
-    int64_t written = -1; /* the first row of the band in `output`, not yet delivered */
-    for (int64_t start = 0; written + rows < target.height; start += rows) {
-      start = std::min(start, target.height - rows); /* the last band ends with the picture */
+    const std::vector<int64_t> starts = bandStarts(target.height, rows);
+    for (size_t band = 0; band < starts.size(); ++band) {
       fillBand(input.data(), input.height, input.width, Order::source, source, affine, margin,
-               start * c.stride);
-      if (written >= 0) deliver(output, target, written, rows);
+               starts[band] * c.stride);
+      if (band > 0) deliver(output, target, starts[band - 1], rows);
       execute(step, input.values, output, false);
-      written = start;
     }
-    deliver(output, target, written, rows);
+    deliver(output, target, starts.back(), rows);
   }
 
   /* The exit layer `c` (many channels to 3, then tanh) of `affine(source)` into the planar
@@ -476,8 +483,7 @@ struct Plan {
     float *input = static_cast<float *>(inputBlock.get());
     float *product = static_cast<float *>(productBlock.get());
     const float *bias = c.bias.data_ptr<float>();
-    for (int64_t start = 0;; start += rows) {
-      start = std::min(start, source.height - rows); /* the last band ends with the picture */
+    for (int64_t start : bandStarts(source.height, rows)) {
       fillBand(input, rows + 2 * margin, columns, Order::pixels, source, affine, margin, start);
       if (dnnl::sgemm('N', 'T', taps, pixels, inputs, 1.0f, exitTaps.data(), inputs, input,
                       inputs, 0.0f, product, pixels) != dnnl::status::success)
@@ -497,7 +503,6 @@ struct Plan {
             line[column] = std::tanh(line[column]);
         }
       });
-      if (start + rows == source.height) break;
     }
   }
 

@@ -9,9 +9,9 @@ import Training
 /// picture's statistics, as a whole-picture forward pass in PyTorch does. On the CPU it takes
 /// the generator's fastest pass (oneDNN's blocked layout and Winograd, about 400 bytes a
 /// pixel and 0.3 GB besides) where memory allows, else the banded one (about 400 bytes a
-/// pixel and 0.06 GB besides); the 1.5 kB a
-/// pixel of libtorch's whole-picture pass is kept for a GPU, where a picture that fits in the
-/// device's free memory goes through at once and one that does not is drawn on the CPU.
+/// pixel and 0.06 GB besides); the 1.5 kB a pixel of libtorch's whole-picture pass is kept
+/// for a GPU, where a picture that fits in the device's free memory goes through at once and
+/// one that does not is drawn on the CPU.
 package final class Cartoonizer {
   private let generator: Generator
   private let cudaDevice: Int?
