@@ -107,7 +107,7 @@ let package = Package(
     .target(name: "CelCore"),
     .target(name: "Video", dependencies: ["CFFmpeg", "CelCore"]),
     .target(name: "Imaging", dependencies: ["CImageBridge", "CelCore"]),
-    .target(name: "Training", dependencies: ["CTorchBridge", "CelCore"]),
+    .target(name: "Torch", dependencies: ["CTorchBridge", "CelCore"]),
     // ONNX's schema as Swift (generated from onnx.proto by Scripts/generate-onnx) and a
     // graph builder over it.
     .target(
@@ -116,11 +116,11 @@ let package = Package(
 
     // The stages, composed from the wrappers: the data stages, the model stages, and the
     // driver that runs pipeline files naming both.
-    .target(name: "Stages", dependencies: ["CelCore", "Video", "Imaging", argumentParser]),
+    .target(name: "DataStages", dependencies: ["CelCore", "Video", "Imaging", argumentParser]),
     .target(
       name: "ModelStages",
       dependencies: [
-        "Stages", "CelCore", "Video", "Imaging", "Training", "ONNX", argumentParser,
+        "DataStages", "CelCore", "Video", "Imaging", "Torch", "ONNX", argumentParser,
       ]),
     .target(name: "Reports", dependencies: ["Imaging", "CelCore"]),
     // `cel serve`: the local studio in the browser, over Hummingbird, calling the stages in
@@ -128,51 +128,50 @@ let package = Package(
     .target(
       name: "Studio",
       dependencies: [
-        "Stages", "ModelStages", "Reports", "Imaging", "CelCore",
+        "DataStages", "ModelStages", "Reports", "Imaging", "CelCore",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
-      ]),
+      ],
+      resources: ["index.html", "studio.css", "studio.js"].map { .embedInCode("Page/\($0)") }),
     .target(
       name: "Driver",
       dependencies: [
-        "Stages", "ModelStages", "CelCore", argumentParser, .product(name: "Yams", package: "Yams"),
+        "DataStages", "ModelStages", "CelCore", argumentParser, .product(name: "Yams", package: "Yams"),
       ]),
 
     // Tools: the sample film's renderer and the image benchmark.
     .executableTarget(name: "make-sample", dependencies: ["Video", "CelCore", argumentParser]),
     .executableTarget(
-      name: "cel-bench", dependencies: ["Imaging", "Training", "CelCore", argumentParser],
+      name: "cel-bench", dependencies: ["Imaging", "Torch", "CelCore", argumentParser],
       path: "Benchmarks/cel-bench"),
 
     // Tests. TestSupport renders the small videos the tests decode.
     .target(
-      name: "TestSupport", dependencies: ["Video", "Imaging", "Stages", "CelCore"],
+      name: "TestSupport", dependencies: ["Video", "Imaging", "DataStages", "CelCore"],
       path: "Tests/TestSupport"),
     .testTarget(name: "CelCoreTests", dependencies: ["CelCore", "TestSupport"]),
     .testTarget(name: "VideoTests", dependencies: ["Video", "CelCore", "TestSupport"]),
     .testTarget(
       name: "ImagingTests",
-      dependencies: ["Imaging", "Video", "CelCore", "CImageBridge", "TestSupport"],
-      exclude: ["Reference"]),
+      dependencies: ["Imaging", "Video", "CelCore", "CImageBridge", "TestSupport"]),
     .testTarget(
-      name: "StagesTests",
-      dependencies: ["Stages", "Driver", "Video", "Imaging", "CelCore", "TestSupport"]),
+      name: "DataStagesTests",
+      dependencies: ["DataStages", "Driver", "Video", "Imaging", "CelCore", "TestSupport"]),
     .testTarget(
       name: "ModelTests",
       dependencies: [
-        "ModelStages", "Training", "CTorchBridge", "Reports", "Video", "Imaging", "CelCore",
+        "ModelStages", "Torch", "CTorchBridge", "Reports", "Video", "Imaging", "CelCore",
         "TestSupport",
-      ],
-      exclude: ["Reference"]),
+      ]),
     .testTarget(
       name: "StudioTests",
-      dependencies: ["Studio", "Stages", "Imaging", "CelCore", "TestSupport"]),
+      dependencies: ["Studio", "DataStages", "Imaging", "CelCore", "TestSupport"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: commands.map { .target(name: $0) } + [
-        "Stages", "CelCore", "Video", "Imaging", "Training", "TestSupport",
+        "DataStages", "CelCore", "Video", "Imaging", "Torch", "TestSupport",
       ],
       exclude: ["Studio"],
       resources: [.copy("Snapshots")]),
@@ -181,13 +180,13 @@ let package = Package(
       .executableTarget(
         name: "cel",
         dependencies: [
-          "Driver", "Reports", "Stages", "ModelStages", "Studio", "CelCore", argumentParser,
+          "Driver", "Reports", "DataStages", "ModelStages", "Studio", "CelCore", argumentParser,
         ])
     ]
-    + dataCommands.map { .executableTarget(name: $0, dependencies: ["Stages", argumentParser]) }
+    + dataCommands.map { .executableTarget(name: $0, dependencies: ["DataStages", argumentParser]) }
     + modelCommands.map {
       .executableTarget(
-        name: $0, dependencies: ["ModelStages", "Stages", "CelCore", argumentParser])
+        name: $0, dependencies: ["ModelStages", "DataStages", "CelCore", argumentParser])
     },
   swiftLanguageModes: [.v6],
   // libtorch 2's ATen stops below C++20, and Debian's 1.13 headers fail under clang's C++20,

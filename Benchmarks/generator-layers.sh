@@ -15,18 +15,18 @@ bin=$(swift build -c release --show-bin-path)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 if [ ! -f "$weights/conv01_1.weight.npy" ]; then
-  /usr/bin/python3 Tests/ModelTests/Reference/published_weights.py "$work/seeded" 7
+  /usr/bin/python3 References/published_weights.py "$work/seeded" 7
   weights=$work/seeded
 fi
 # Each pass twice: the warm-up alone, then the warm-up and one timed pass; the timed pass's
 # primitives are those the second run has beyond the first's.
-for pass in banded fastest; do
+for pass in banded blocked; do
   for runs in 0 1; do
     ONEDNN_VERBOSE=1 DNNL_VERBOSE=1 "$bin/cel-bench" generator --weights "$weights" \
       --pass "$pass" --runs "$runs" --threads "$threads" >"$work/$pass-$runs.log"
   done
 done
-/usr/bin/python3 - "$work"/banded-{0,1}.log "$work"/fastest-{0,1}.log <<'PY'
+/usr/bin/python3 - "$work"/banded-{0,1}.log "$work"/blocked-{0,1}.log <<'PY'
 import re, sys
 def execs(path):
     return [l.split(",") for l in open(path).read().splitlines() if ",exec,cpu," in l]

@@ -29,7 +29,7 @@ trap 'rm -rf "$work"' EXIT
 label="published Hayao"
 if [ ! -f "$weights/conv01_1.weight.npy" ]; then
   weights=$work/seeded
-  "$python" Tests/ModelTests/Reference/published_weights.py "$weights" 7
+  "$python" References/published_weights.py "$weights" 7
   label="published layout, seeded"
 fi
 
@@ -123,14 +123,14 @@ for size in $sizes; do
   photo "$size"
   count=$runs; [ "$size" = 3840x2160 ] && count=1
   measure "$label" "$size" "$weights" "$count" "$work/reference.npy" "$python" \
-    Tests/ModelTests/Reference/cartoongan_reference.py "$weights" "$work/$size.npy" "$work/reference.npy" "$threads"
+    References/cartoongan_reference.py "$weights" "$work/$size.npy" "$work/reference.npy" "$threads"
   [ "$size" = 3840x2160 ] || runtimes "$label" "$size" "$weights" "$work/$size.npy" bgr "$work/reference.npy"
 done
 [ -f "$work/1920x1080.png" ] || photo 1920x1080
-"$python" Benchmarks/trained_generator_reference.py export "$work/trained.safetensors" \
+"$python" References/trained_generator_reference.py export "$work/trained.safetensors" \
   "$work/1920x1080.png" "$work/trained.npy"
 measure "trained, batch norm" 1920x1080 "$work/trained.safetensors" "$runs" "$work/reference.png" \
-  "$python" Benchmarks/trained_generator_reference.py forward "$work/trained.safetensors" \
+  "$python" References/trained_generator_reference.py forward "$work/trained.safetensors" \
   "$work/trained.npy" "$threads" "$work/reference.png"
 runtimes "trained, batch norm" 1920x1080 "$work/trained.safetensors" "$work/trained.npy" rgb \
   "$work/reference.png"

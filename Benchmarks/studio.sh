@@ -22,7 +22,7 @@ server=$!
 until grep -q http "$work/serve.log" 2>/dev/null; do sleep 0.1; done
 address=$(grep -o 'http://[0-9.:]*/' "$work/serve.log")
 
-STUDIO_DATA="$work/data" /usr/bin/python3 - "$address" "$requests" "$PWD/Tests/ImagingTests/Reference" <<'PY'
+STUDIO_DATA="$work/data" /usr/bin/python3 - "$address" "$requests" "$PWD/References" <<'PY'
 import base64, json, statistics, sys, time, urllib.request
 sys.path.insert(0, sys.argv[3])
 import cv2

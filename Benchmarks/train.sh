@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One full CartoonGAN training step (discriminator and generator, batch 4, 256x256, VGG19
 # content loss): cel-bench train-step (the same libtorch code cel-train runs) next to the
-# same model in PyTorch's Python API on Debian's python3-torch (Benchmarks/cartoongan_torch.py),
+# same model in PyTorch's Python API on Debian's python3-torch (References/cartoongan_torch.py),
 # in the same run, alternating, with the same threads and the same system BLAS. Release
 # build. Prints a Markdown table: medians of RUNS processes, each the mean of STEPS steps
 # after a warm-up.
@@ -22,7 +22,7 @@ for _ in $(seq "$runs"); do
   /usr/bin/time -f "%M" -o "$work/mem" "$bin/cel-bench" train-step --batch "$batch" --size "$size" \
     --steps "$steps" --threads "$threads" > "$work/out"
   ours+=("$(awk '{print $2}' "$work/out")"); (( $(cat "$work/mem") > ours_peak )) && ours_peak=$(cat "$work/mem")
-  /usr/bin/time -f "%M" -o "$work/mem" "$python" Benchmarks/train_reference.py "$batch" "$size" \
+  /usr/bin/time -f "%M" -o "$work/mem" "$python" References/train_reference.py "$batch" "$size" \
     "$steps" "$threads" > "$work/out"
   torch+=("$(awk '{print $2}' "$work/out")"); (( $(cat "$work/mem") > torch_peak )) && torch_peak=$(cat "$work/mem")
 done

@@ -20,7 +20,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 if [ ! -f "$weights/conv01_1.weight.npy" ]; then
   weights=$work/seeded
-  /usr/bin/python3 Tests/ModelTests/Reference/published_weights.py "$weights" 7
+  /usr/bin/python3 References/published_weights.py "$weights" 7
 fi
 rate=24
 "$bin/make-sample" -o "$work/clip.mp4" --width 1920 --rate "$rate" \

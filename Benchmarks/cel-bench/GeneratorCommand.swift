@@ -1,7 +1,7 @@
 import ArgumentParser
 import CelCore
 import Foundation
-import Training
+import Torch
 
 /// Times the generator's forward pass alone on one picture size, with the weights of a
 /// published style folder: the per-frame floor that `Benchmarks/video.sh` holds cel-apply's
@@ -9,7 +9,7 @@ import Training
 extension Generator.Pass: ExpressibleByArgument {
   public init?(argument: String) {
     switch argument {
-    case "fastest": self = .fastest
+    case "blocked": self = .blocked
     case "banded": self = .banded
     default: return nil
     }
@@ -23,8 +23,8 @@ struct GeneratorCommand: ParsableCommand {
   @Option(help: "A folder of weights in the published layout (one .npy per tensor).")
   var weights: String
 
-  @Option(help: "The CPU pass: fastest (blocked where oneDNN has kernels here) or banded.")
-  var pass = Generator.Pass.fastest
+  @Option(help: "The CPU pass: blocked (banded where oneDNN has no kernels of its own here) or banded.")
+  var pass = Generator.Pass.blocked
 
   @Option var width = 1920
   @Option var height = 1080

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CelCore
 import Foundation
-import Training
+import Torch
 
 extension Trainer.Device: ExpressibleByArgument {}
 

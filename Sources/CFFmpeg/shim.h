@@ -1,13 +1,13 @@
 #ifndef CFFMPEG_SHIM_H
 #define CFFMPEG_SHIM_H
-#include <libavformat/avformat.h>
 #include <libavcodec/avcodec.h>
-#include <libswscale/swscale.h>
+#include <libavformat/avformat.h>
 #include <libavutil/avutil.h>
 #include <libavutil/display.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
 
 /* Function-like macros are invisible to Swift; these shims expose them. */
 static inline int cffmpeg_error_eof(void) { return AVERROR_EOF; }

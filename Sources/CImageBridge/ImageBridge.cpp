@@ -4,9 +4,9 @@
 #define CVB_OPENCV_SOVERSION "406"
 
 #include <opencv2/core.hpp>
+#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/core/utils/logger.hpp>
 
 #include <dlfcn.h>
 
@@ -47,10 +47,17 @@ static cvb_status hand_out(cv::Mat mat, cvb_image **out) {
 static cv::Mat grey_of(const cv::Mat &mat) {
   cv::Mat grey;
   switch (mat.channels()) {
-  case 1: grey = mat; break;
-  case 3: cv::cvtColor(mat, grey, cv::COLOR_BGR2GRAY); break;
-  case 4: cv::cvtColor(mat, grey, cv::COLOR_BGRA2GRAY); break;
-  default: throw std::invalid_argument("unsupported channel count");
+  case 1:
+    grey = mat;
+    break;
+  case 3:
+    cv::cvtColor(mat, grey, cv::COLOR_BGR2GRAY);
+    break;
+  case 4:
+    cv::cvtColor(mat, grey, cv::COLOR_BGRA2GRAY);
+    break;
+  default:
+    throw std::invalid_argument("unsupported channel count");
   }
   return grey;
 }
@@ -88,9 +95,9 @@ const Codecs &codecs() {
     }
     codecs.read = reinterpret_cast<decltype(codecs.read)>(
         dlsym(handle, "_ZN2cv6imreadERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEEi"));
-    codecs.write = reinterpret_cast<decltype(codecs.write)>(dlsym(
-        handle, "_ZN2cv7imwriteERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEERKNS_"
-                "11_InputArrayERKSt6vectorIiSaIiEE"));
+    codecs.write = reinterpret_cast<decltype(codecs.write)>(
+        dlsym(handle, "_ZN2cv7imwriteERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEERKNS_"
+                      "11_InputArrayERKSt6vectorIiSaIiEE"));
     codecs.encode = reinterpret_cast<decltype(codecs.encode)>(
         dlsym(handle, "_ZN2cv8imencodeERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEERKNS_"
                       "11_InputArrayERSt6vectorIhSaIhEERKSB_IiSaIiEE"));
@@ -101,7 +108,7 @@ const Codecs &codecs() {
   if (!loaded.problem.empty()) throw std::runtime_error(loaded.problem);
   return loaded;
 }
-}  // namespace
+} // namespace
 
 extern "C" cvb_status cvb_image_read(const char *path, cvb_image **out) {
   // OpenCV would print its own warning for every unreadable file; the caller reports it.
@@ -130,9 +137,18 @@ extern "C" void cvb_image_info(const cvb_image *image, int *width, int *height, 
   *height = image->mat.rows;
   *channels = image->mat.channels();
   switch (image->mat.depth()) {
-  case CV_8U: case CV_8S: *depth = 8; break;
-  case CV_16U: case CV_16S: case CV_16F: *depth = 16; break;
-  default: *depth = 32; break;
+  case CV_8U:
+  case CV_8S:
+    *depth = 8;
+    break;
+  case CV_16U:
+  case CV_16S:
+  case CV_16F:
+    *depth = 16;
+    break;
+  default:
+    *depth = 32;
+    break;
   }
 }
 
@@ -152,17 +168,32 @@ extern "C" cvb_status cvb_image_to_bgr8(const cvb_image *image, cvb_image **out)
   return guarded([&] {
     cv::Mat eight;
     switch (image->mat.depth()) {
-    case CV_8U: eight = image->mat; break;
-    case CV_16U: image->mat.convertTo(eight, CV_8U, 1.0 / 257.0); break;
-    case CV_32F: case CV_64F: image->mat.convertTo(eight, CV_8U, 255.0); break;
-    default: return fail(CVB_ERR_ARGUMENT, "unsupported pixel depth");
+    case CV_8U:
+      eight = image->mat;
+      break;
+    case CV_16U:
+      image->mat.convertTo(eight, CV_8U, 1.0 / 257.0);
+      break;
+    case CV_32F:
+    case CV_64F:
+      image->mat.convertTo(eight, CV_8U, 255.0);
+      break;
+    default:
+      return fail(CVB_ERR_ARGUMENT, "unsupported pixel depth");
     }
     cv::Mat bgr;
     switch (eight.channels()) {
-    case 1: cv::cvtColor(eight, bgr, cv::COLOR_GRAY2BGR); break;
-    case 3: bgr = eight.clone(); break;
-    case 4: cv::cvtColor(eight, bgr, cv::COLOR_BGRA2BGR); break;
-    default: return fail(CVB_ERR_ARGUMENT, "unsupported channel count");
+    case 1:
+      cv::cvtColor(eight, bgr, cv::COLOR_GRAY2BGR);
+      break;
+    case 3:
+      bgr = eight.clone();
+      break;
+    case 4:
+      cv::cvtColor(eight, bgr, cv::COLOR_BGRA2BGR);
+      break;
+    default:
+      return fail(CVB_ERR_ARGUMENT, "unsupported channel count");
     }
     return hand_out(std::move(bgr), out);
   });
@@ -172,7 +203,8 @@ extern "C" cvb_status cvb_image_crop(const cvb_image *image, int x, int y, int w
                                      cvb_image **out) {
   return guarded([&] {
     cv::Rect rect(x, y, width, height);
-    if (width <= 0 || height <= 0 || (rect & cv::Rect(0, 0, image->mat.cols, image->mat.rows)) != rect)
+    if (width <= 0 || height <= 0 ||
+        (rect & cv::Rect(0, 0, image->mat.cols, image->mat.rows)) != rect)
       return fail(CVB_ERR_ARGUMENT, "crop rectangle outside the image");
     return hand_out(image->mat(rect).clone(), out);
   });
@@ -182,7 +214,7 @@ extern "C" cvb_status cvb_image_resize(const cvb_image *image, int width, int he
                                        cvb_interpolation interpolation, cvb_image **out) {
   return guarded([&] {
     if (width <= 0 || height <= 0) return fail(CVB_ERR_ARGUMENT, "empty target size");
-    int flag = interpolation == CVB_INTER_AREA     ? cv::INTER_AREA
+    int flag = interpolation == CVB_INTER_AREA    ? cv::INTER_AREA
                : interpolation == CVB_INTER_CUBIC ? cv::INTER_CUBIC
                                                   : cv::INTER_LINEAR;
     cv::Mat resized;
@@ -195,10 +227,18 @@ extern "C" cvb_status cvb_image_rotate(const cvb_image *image, int quarter_turns
   return guarded([&] {
     cv::Mat rotated;
     switch (((quarter_turns % 4) + 4) % 4) {
-    case 0: rotated = image->mat.clone(); break;
-    case 1: cv::rotate(image->mat, rotated, cv::ROTATE_90_CLOCKWISE); break;
-    case 2: cv::rotate(image->mat, rotated, cv::ROTATE_180); break;
-    default: cv::rotate(image->mat, rotated, cv::ROTATE_90_COUNTERCLOCKWISE); break;
+    case 0:
+      rotated = image->mat.clone();
+      break;
+    case 1:
+      cv::rotate(image->mat, rotated, cv::ROTATE_90_CLOCKWISE);
+      break;
+    case 2:
+      cv::rotate(image->mat, rotated, cv::ROTATE_180);
+      break;
+    default:
+      cv::rotate(image->mat, rotated, cv::ROTATE_90_COUNTERCLOCKWISE);
+      break;
     }
     return hand_out(std::move(rotated), out);
   });
@@ -218,7 +258,8 @@ extern "C" cvb_status cvb_image_grey_maxima(const cvb_image *image, double *row_
                                             double *col_maxima, int cols) {
   return guarded([&] {
     cv::Mat grey = grey_of(image->mat);
-    if (rows != grey.rows || cols != grey.cols) return fail(CVB_ERR_ARGUMENT, "profile sizes differ from the image");
+    if (rows != grey.rows || cols != grey.cols)
+      return fail(CVB_ERR_ARGUMENT, "profile sizes differ from the image");
     cv::Mat byRow, byColumn;
     cv::reduce(grey, byRow, 1, cv::REDUCE_MAX);
     cv::reduce(grey, byColumn, 0, cv::REDUCE_MAX);

@@ -166,8 +166,11 @@ at::Tensor reflectionPadded(const Rows &input, int64_t first, int64_t last, int6
       at::empty({1, input.channels, top + rows + bottom, width + 2 * pad}, at::kFloat);
   input.readInto(first, last, padded.narrow(2, top, rows).narrow(3, pad, width));
   for (int64_t j = 1; j <= pad; ++j) {
-    padded.select(3, pad - j).narrow(2, top, rows).copy_(padded.select(3, pad + j).narrow(2, top, rows));
-    padded.select(3, pad + width - 1 + j).narrow(2, top, rows)
+    padded.select(3, pad - j)
+        .narrow(2, top, rows)
+        .copy_(padded.select(3, pad + j).narrow(2, top, rows));
+    padded.select(3, pad + width - 1 + j)
+        .narrow(2, top, rows)
         .copy_(padded.select(3, pad + width - 1 - j).narrow(2, top, rows));
   }
   for (int64_t j = 1; j <= top; ++j) padded.select(2, top - j).copy_(padded.select(2, top + j));
@@ -186,9 +189,9 @@ void convolve(const Rows &input, const Convolution &convolution, at::Tensor &out
   for (int64_t first = 0; first < height; first += rows) {
     int64_t last = std::min(first + rows, height);
     int64_t top = first * stride - pad, bottom = (last - 1) * stride - pad + kernel;
-    at::Tensor padded = reflectionPadded(
-        input, std::max<int64_t>(top, 0), std::min(bottom, input.height), pad,
-        std::max<int64_t>(-top, 0), std::max<int64_t>(bottom - input.height, 0));
+    at::Tensor padded =
+        reflectionPadded(input, std::max<int64_t>(top, 0), std::min(bottom, input.height), pad,
+                         std::max<int64_t>(-top, 0), std::max<int64_t>(bottom - input.height, 0));
     at::Tensor result = at::conv2d(padded, convolution.weight, convolution.bias, {stride, stride});
     if (statistics) statistics->add(result);
     if (tanh) result.tanh_();

@@ -194,9 +194,8 @@ Affine normalising(const banded::Normalisation &n, const Activation &a, bool rel
   Affine result;
   result.relu = relu;
   for (int64_t c = 0; c < a.channels; ++c) {
-    double deviation = n.kind == banded::Normalisation::published
-                           ? std::sqrt(variance[c]) + 1e-9
-                           : std::sqrt(variance[c] + 1e-5);
+    double deviation = n.kind == banded::Normalisation::published ? std::sqrt(variance[c]) + 1e-9
+                                                                  : std::sqrt(variance[c] + 1e-5);
     double factor = scale[c] / deviation;
     result.factor.push_back(float(factor));
     result.offset.push_back(float(shift[c] - mean[c] * factor));
@@ -269,7 +268,7 @@ struct Step {
   dnnl::primitive primitive;
   memory weights, bias;
   size_t workspace = 0; /* oneDNN's scratchpad for one run */
-  memory::desc target; /* the output's layout */
+  memory::desc target;  /* the output's layout */
 };
 
 /* The output's channels, height and width of `c` on an input of `rows` x `columns`. */
@@ -283,9 +282,7 @@ Shape outputOf(const banded::Convolution &c, int64_t rows, int64_t columns, bool
   return {c.weight.size(0), (rows - kernel) / c.stride + 1, (columns - kernel) / c.stride + 1};
 }
 
-bool isReference(const std::string &implementation) {
-  return implementation.rfind("ref", 0) == 0;
-}
+bool isReference(const std::string &implementation) { return implementation.rfind("ref", 0) == 0; }
 
 /* A reflection-padded convolution on an input of `rows` x `columns` (margin included), or a
  * transposed one on an input without margin; both with outputs in blocks of 16. */
@@ -313,16 +310,16 @@ Step makeStep(const banded::Convolution &c, int64_t rows, int64_t columns, bool 
     // Stride 2, padding 1 before and, with the output padding of 1, none after. Without a
     // bias, which the padded copy after adds: with one, oneDNN writes the whole output to a
     // workspace first.
-    dnnl::deconvolution_forward::desc description(
-        dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct, source,
-        anyWeights, target, {2, 2}, {1, 1}, {0, 0});
+    dnnl::deconvolution_forward::desc description(dnnl::prop_kind::forward_inference,
+                                                  dnnl::algorithm::deconvolution_direct, source,
+                                                  anyWeights, target, {2, 2}, {1, 1}, {0, 0});
     dnnl::deconvolution_forward::primitive_desc chosen(description, attributes, engine());
     keep(chosen, dnnl::deconvolution_forward(chosen));
   } else {
     auto choose = [&](dnnl::algorithm algorithm) {
-      dnnl::convolution_forward::desc description(
-          dnnl::prop_kind::forward_inference, algorithm, source, anyWeights, bias, target,
-          {c.stride, c.stride}, {0, 0}, {0, 0});
+      dnnl::convolution_forward::desc description(dnnl::prop_kind::forward_inference, algorithm,
+                                                  source, anyWeights, bias, target,
+                                                  {c.stride, c.stride}, {0, 0}, {0, 0});
       return dnnl::convolution_forward::primitive_desc(description, attributes, engine());
     };
     dnnl::convolution_forward::primitive_desc chosen;
@@ -341,7 +338,8 @@ Step makeStep(const banded::Convolution &c, int64_t rows, int64_t columns, bool 
   }
   // PyTorch holds a convolution's weights out x in x k x k, a transposed one's in x out x k x k.
   at::Tensor weight = c.weight.contiguous();
-  memory given({{outputs, inputs, kernel, kernel}, memory::data_type::f32,
+  memory given({{outputs, inputs, kernel, kernel},
+                memory::data_type::f32,
                 transposed ? Tag::iohw : Tag::oihw},
                engine(), weight.data_ptr<float>());
   step.weights = memory(chosenWeights, engine());
@@ -437,7 +435,8 @@ struct Plan {
     const int64_t columns = source.width + 2 * margin;
     const auto blocks = [](int64_t channels) { return (channels + block - 1) / block * block; };
     const size_t rowBytes = size_t(c.stride * blocks(source.channels) * columns +
-                                   blocks(target.channels) * target.width) * 4;
+                                   blocks(target.channels) * target.width) *
+                            4;
     const int64_t rows =
         std::min(target.height, std::max<int64_t>(4, bandBytes / rowBytes / 4 * 4));
     Activation input(arena, source.channels, (rows - 1) * c.stride + kernel, columns);
@@ -485,8 +484,8 @@ struct Plan {
     const float *bias = c.bias.data_ptr<float>();
     for (int64_t start : bandStarts(source.height, rows)) {
       fillBand(input, rows + 2 * margin, columns, Order::pixels, source, affine, margin, start);
-      if (dnnl::sgemm('N', 'T', taps, pixels, inputs, 1.0f, exitTaps.data(), inputs, input,
-                      inputs, 0.0f, product, pixels) != dnnl::status::success)
+      if (dnnl::sgemm('N', 'T', taps, pixels, inputs, 1.0f, exitTaps.data(), inputs, input, inputs,
+                      0.0f, product, pixels) != dnnl::status::success)
         throw std::runtime_error("oneDNN's sgemm refused the exit layer's product");
       at::parallel_for(0, outputs * rows, 1, [&](int64_t begin, int64_t end) {
         for (int64_t index = begin; index < end; ++index) {
@@ -523,20 +522,20 @@ Generator::Generator(const banded::GeneratorLayers &layers) : layers(layers) {}
 Generator::~Generator() = default;
 
 bool Generator::available() {
-  static const bool fast = [] {
+  static const bool hasOwnKernels = [] {
     try {
       memory::desc source = describe(256, 66, 66), target = describe(256, 64, 64);
       memory::desc weights({256, 256, 3, 3}, memory::data_type::f32, Tag::any);
-      dnnl::convolution_forward::desc description(
-          dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, source,
-          weights, target, {1, 1}, {0, 0}, {0, 0});
+      dnnl::convolution_forward::desc description(dnnl::prop_kind::forward_inference,
+                                                  dnnl::algorithm::convolution_direct, source,
+                                                  weights, target, {1, 1}, {0, 0}, {0, 0});
       dnnl::convolution_forward::primitive_desc chosen(description, engine());
       return !isReference(chosen.impl_info_str());
     } catch (const dnnl::error &) {
       return false;
     }
   }();
-  return fast;
+  return hasOwnKernels;
 }
 
 void Generator::forward(const float *input, float *output, int64_t height, int64_t width) {

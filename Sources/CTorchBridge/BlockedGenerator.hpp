@@ -22,7 +22,7 @@ public:
   ~Generator();
 
   /* Whether oneDNN runs this network here with its own kernels (not its slow reference
-   * code), so that this pass is the fast one on this processor. */
+   * code), so that this pass beats the banded one on this processor. */
   static bool available();
 
   /* The network on one picture: `input` and `output` are 3 x H x W planar float32, H and W

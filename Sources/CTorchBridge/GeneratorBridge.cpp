@@ -147,7 +147,7 @@ struct tb_generator {
   bridge::NamedTensors tensors;
   banded::GeneratorLayers layers;
   /* The blocked pass, its weights in oneDNN's layouts: made on first use after a change. */
-  std::unique_ptr<blocked::Generator> fast;
+  std::unique_ptr<blocked::Generator> blocked;
   /* The layers copied to a device for the whole-picture pass, by device (-1: the CPU). */
   std::map<int, banded::GeneratorLayers> onDevice;
 
@@ -187,7 +187,7 @@ extern "C" tb_status tb_generator_parameter(const tb_generator *generator, int i
 extern "C" tb_status tb_generator_set_parameter(tb_generator *generator, const char *name,
                                                 const float *values, int64_t count) {
   generator->onDevice.clear(); // stale copies
-  generator->fast.reset();
+  generator->blocked.reset();
   return guarded([&] { return generator->tensors.set(name, values, count); });
 }
 
@@ -196,19 +196,18 @@ extern "C" tb_status tb_generator_get_parameter(const tb_generator *generator, c
   return guarded([&] { return generator->tensors.get(name, values, count); });
 }
 
-extern "C" tb_status tb_generator_forward(tb_generator *generator, tb_pass pass,
-                                          const float *input, int64_t input_count, int batch,
-                                          int height, int width, float *output,
-                                          int64_t output_count) {
+extern "C" tb_status tb_generator_forward(tb_generator *generator, tb_pass pass, const float *input,
+                                          int64_t input_count, int batch, int height, int width,
+                                          float *output, int64_t output_count) {
   return guarded([&] {
     if (!picturesFit(input_count, output_count, batch, height, width)) return TB_ERR_ARGUMENT;
     c10::InferenceMode inference;
-    bool blockedPass = pass == TB_PASS_FASTEST && blocked::Generator::available();
-    if (blockedPass && !generator->fast)
-      generator->fast = std::make_unique<blocked::Generator>(generator->layers);
+    bool blockedPass = pass == TB_PASS_BLOCKED && blocked::Generator::available();
+    if (blockedPass && !generator->blocked)
+      generator->blocked = std::make_unique<blocked::Generator>(generator->layers);
     eachPicture(input, output, batch, height, width, [&](at::Tensor x, at::Tensor y) {
       if (blockedPass)
-        generator->fast->forward(x.data_ptr<float>(), y.data_ptr<float>(), height, width);
+        generator->blocked->forward(x.data_ptr<float>(), y.data_ptr<float>(), height, width);
       else
         banded::forward(generator->layers, x, y);
     });
@@ -217,13 +216,13 @@ extern "C" tb_status tb_generator_forward(tb_generator *generator, tb_pass pass,
 }
 
 extern "C" int64_t tb_generator_peak_bytes(tb_pass pass, int height, int width) {
-  return pass == TB_PASS_FASTEST && blocked::Generator::available()
+  return pass == TB_PASS_BLOCKED && blocked::Generator::available()
              ? blocked::Generator::peakBytes(height, width)
              : banded::peakBytes(height, width);
 }
 
 extern "C" int64_t tb_generator_held_bytes(const tb_generator *generator) {
-  return generator->fast ? generator->fast->heldBytes() : 0;
+  return generator->blocked ? generator->blocked->heldBytes() : 0;
 }
 
 extern "C" tb_status tb_generator_forward_whole(tb_generator *generator, int device,

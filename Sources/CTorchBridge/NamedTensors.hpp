@@ -36,7 +36,8 @@ public:
 
   /* The name (valid while this lives), rank and up to four sizes of the tensor at `index`. */
   tb_status describe(int index, const char **name, int *rank, int64_t shape[4]) const {
-    if (index < 0 || size_t(index) >= names.size()) return fail(TB_ERR_ARGUMENT, "no tensor at this index");
+    if (index < 0 || size_t(index) >= names.size())
+      return fail(TB_ERR_ARGUMENT, "no tensor at this index");
     const std::string &key = names[size_t(index)];
     const at::Tensor &tensor = tensors.at(key);
     *name = key.c_str();
@@ -48,9 +49,11 @@ public:
   /* Copies float32 values in; integer tensors (batch norm's batch count) are converted. */
   tb_status set(const char *name, const float *values, int64_t count) {
     auto found = tensors.find(name);
-    if (found == tensors.end()) return fail(TB_ERR_ARGUMENT, std::string("no tensor named ") + name);
+    if (found == tensors.end())
+      return fail(TB_ERR_ARGUMENT, std::string("no tensor named ") + name);
     at::Tensor &tensor = found->second;
-    if (count != tensor.numel()) return fail(TB_ERR_ARGUMENT, std::string("wrong size for ") + name);
+    if (count != tensor.numel())
+      return fail(TB_ERR_ARGUMENT, std::string("wrong size for ") + name);
     at::NoGradGuard noGrad;
     tensor.copy_(at::from_blob(const_cast<float *>(values), tensor.sizes(), at::kFloat));
     return TB_OK;
@@ -58,8 +61,10 @@ public:
 
   tb_status get(const char *name, float *values, int64_t count) const {
     auto found = tensors.find(name);
-    if (found == tensors.end()) return fail(TB_ERR_ARGUMENT, std::string("no tensor named ") + name);
-    if (count != found->second.numel()) return fail(TB_ERR_ARGUMENT, std::string("wrong size for ") + name);
+    if (found == tensors.end())
+      return fail(TB_ERR_ARGUMENT, std::string("no tensor named ") + name);
+    if (count != found->second.numel())
+      return fail(TB_ERR_ARGUMENT, std::string("wrong size for ") + name);
     at::Tensor floats = found->second.to(at::kCPU, at::kFloat).contiguous();
     std::copy_n(floats.data_ptr<float>(), count, values);
     return TB_OK;

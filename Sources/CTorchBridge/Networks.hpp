@@ -10,7 +10,8 @@ namespace networks {
 
 namespace nn = torch::nn;
 
-inline nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t stride = 1, bool reflect = true) {
+inline nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t stride = 1,
+                       bool reflect = true) {
   auto options = nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2);
   if (reflect) options.padding_mode(torch::kReflect);
   return nn::Conv2d(options);
@@ -109,12 +110,13 @@ TORCH_MODULE(DiscriminatorNet);
 struct VGGFeaturesImpl : nn::Module {
   std::vector<std::pair<int, nn::Conv2d>> convolutions;
   VGGFeaturesImpl() {
-    const int layers[][3] = {{0, 3, 64},    {2, 64, 64},   {5, 64, 128},  {7, 128, 128},
+    const int layers[][3] = {{0, 3, 64},     {2, 64, 64},    {5, 64, 128},   {7, 128, 128},
                              {10, 128, 256}, {12, 256, 256}, {14, 256, 256}, {16, 256, 256},
                              {19, 256, 512}, {21, 512, 512}, {23, 512, 512}, {25, 512, 512}};
     for (const auto &layer : layers) {
       auto c = nn::Conv2d(nn::Conv2dOptions(layer[1], layer[2], 3).padding(1));
-      convolutions.emplace_back(layer[0], register_module("features_" + std::to_string(layer[0]), c));
+      convolutions.emplace_back(layer[0],
+                                register_module("features_" + std::to_string(layer[0]), c));
     }
   }
   torch::Tensor forward(torch::Tensor x) {

@@ -4,8 +4,8 @@
 // Debian's libtorch is built with Gloo; its header declares the group only when told so.
 #define USE_C10D_GLOO 1
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
-#include <torch/torch.h>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/torch.h>
 // Defined by the build when the libtorch in use has CUDA and NCCL's headers beside it.
 #ifdef USE_C10D_NCCL
 #include <c10/cuda/CUDAFunctions.h>
@@ -23,8 +23,10 @@ extern "C" tb_status tb_process_group_create(const char *store_host, int store_p
                                              tb_process_group **out) {
   *out = nullptr;
   return guarded([&] {
-    if (size < 1 || rank < 0 || rank >= size) return fail(TB_ERR_ARGUMENT, "rank must lie in 0..<world size");
-    if (store_port < 1 || store_port > 65535) return fail(TB_ERR_ARGUMENT, "port must lie in 1...65535");
+    if (size < 1 || rank < 0 || rank >= size)
+      return fail(TB_ERR_ARGUMENT, "rank must lie in 0..<world size");
+    if (store_port < 1 || store_port > 65535)
+      return fail(TB_ERR_ARGUMENT, "port must lie in 1...65535");
 #ifndef USE_C10D_NCCL
     if (cuda_device >= 0)
       return fail(TB_ERR_ARGUMENT, "no NCCL: this libtorch was built without CUDA and NCCL");
@@ -52,9 +54,10 @@ extern "C" tb_status tb_process_group_create(const char *store_host, int store_p
     if (!group->group) {
       auto options = c10d::ProcessGroupGloo::Options::create();
       options->timeout = timeout;
-      options->devices.push_back(interface ? c10d::ProcessGroupGloo::createDeviceForInterface(interface)
-                                 : hostname ? c10d::ProcessGroupGloo::createDeviceForHostname(hostname)
-                                            : c10d::ProcessGroupGloo::createDefaultDevice());
+      options->devices.push_back(
+          interface  ? c10d::ProcessGroupGloo::createDeviceForInterface(interface)
+          : hostname ? c10d::ProcessGroupGloo::createDeviceForHostname(hostname)
+                     : c10d::ProcessGroupGloo::createDefaultDevice());
       group->group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, size, options);
     }
     group->rank = rank;
@@ -66,7 +69,8 @@ extern "C" tb_status tb_process_group_create(const char *store_host, int store_p
 
 extern "C" void tb_process_group_free(tb_process_group *group) { delete group; }
 
-extern "C" tb_status tb_process_group_average(tb_process_group *group, float *values, int64_t count) {
+extern "C" tb_status tb_process_group_average(tb_process_group *group, float *values,
+                                              int64_t count) {
   return guarded([&] {
     at::Tensor host = torch::from_blob(values, {count}, torch::kFloat);
     std::vector<at::Tensor> tensors{

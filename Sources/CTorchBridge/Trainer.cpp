@@ -64,7 +64,8 @@ struct tb_trainer {
 
   explicit tb_trainer(const tb_trainer_options &o)
       : options(o), generator(nullptr), discriminator(nullptr), vgg(nullptr),
-        device(o.device == TB_DEVICE_CUDA || (o.device == TB_DEVICE_AUTO && torch::cuda::is_available())
+        device(o.device == TB_DEVICE_CUDA ||
+                       (o.device == TB_DEVICE_AUTO && torch::cuda::is_available())
                    ? torch::Device(torch::kCUDA, int8_t(o.device_index))
                    : torch::Device(torch::kCPU)) {
     torch::manual_seed(o.seed);
@@ -109,7 +110,8 @@ struct tb_trainer {
     torch::NoGradGuard noGrad;
     if (group) averageGradients(module);
     double b1 = options.beta1, b2 = options.beta2;
-    double correction1 = 1 - std::pow(b1, double(step)), correction2 = 1 - std::pow(b2, double(step));
+    double correction1 = 1 - std::pow(b1, double(step)),
+           correction2 = 1 - std::pow(b2, double(step));
     for (auto &item : module.named_parameters()) {
       auto &param = item.value();
       if (!param.grad().defined()) continue;
@@ -153,9 +155,12 @@ struct tb_trainer {
 extern "C" tb_status tb_trainer_create(const tb_trainer_options *options, tb_trainer **out) {
   return guarded([&] {
     if (options->device == TB_DEVICE_CUDA && !torch::cuda::is_available())
-      return fail(TB_ERR_ARGUMENT, "no CUDA device: this libtorch was built without CUDA or sees no GPU");
-    bool onGPU = options->device == TB_DEVICE_CUDA || (options->device == TB_DEVICE_AUTO && torch::cuda::is_available());
-    if (onGPU && (options->device_index < 0 || size_t(options->device_index) >= torch::cuda::device_count()))
+      return fail(TB_ERR_ARGUMENT,
+                  "no CUDA device: this libtorch was built without CUDA or sees no GPU");
+    bool onGPU = options->device == TB_DEVICE_CUDA ||
+                 (options->device == TB_DEVICE_AUTO && torch::cuda::is_available());
+    if (onGPU &&
+        (options->device_index < 0 || size_t(options->device_index) >= torch::cuda::device_count()))
       return fail(TB_ERR_ARGUMENT, "no GPU number " + std::to_string(options->device_index) + " (" +
                                        std::to_string(torch::cuda::device_count()) + " seen)");
     *out = new tb_trainer(*options);
@@ -165,22 +170,26 @@ extern "C" tb_status tb_trainer_create(const tb_trainer_options *options, tb_tra
 
 extern "C" void tb_trainer_free(tb_trainer *trainer) { delete trainer; }
 
-extern "C" void tb_trainer_join(tb_trainer *trainer, tb_process_group *group) { trainer->group = group; }
+extern "C" void tb_trainer_join(tb_trainer *trainer, tb_process_group *group) {
+  trainer->group = group;
+}
 
-extern "C" int tb_trainer_tensor_count(const tb_trainer *trainer) { return trainer->tensors.count(); }
+extern "C" int tb_trainer_tensor_count(const tb_trainer *trainer) {
+  return trainer->tensors.count();
+}
 
 extern "C" tb_status tb_trainer_tensor(const tb_trainer *trainer, int index, const char **name,
                                        int *rank, int64_t shape[4]) {
   return guarded([&] { return trainer->tensors.describe(index, name, rank, shape); });
 }
 
-extern "C" tb_status tb_trainer_set_tensor(tb_trainer *trainer, const char *name, const float *values,
-                                           int64_t count) {
+extern "C" tb_status tb_trainer_set_tensor(tb_trainer *trainer, const char *name,
+                                           const float *values, int64_t count) {
   return guarded([&] { return trainer->tensors.set(name, values, count); });
 }
 
-extern "C" tb_status tb_trainer_get_tensor(const tb_trainer *trainer, const char *name, float *values,
-                                           int64_t count) {
+extern "C" tb_status tb_trainer_get_tensor(const tb_trainer *trainer, const char *name,
+                                           float *values, int64_t count) {
   return guarded([&] { return trainer->tensors.get(name, values, count); });
 }
 
@@ -188,12 +197,14 @@ extern "C" const char *tb_trainer_device(const tb_trainer *trainer) {
   return trainer->device.is_cuda() ? "cuda" : "cpu";
 }
 
-extern "C" void tb_trainer_get_steps(const tb_trainer *trainer, int64_t *generator, int64_t *discriminator) {
+extern "C" void tb_trainer_get_steps(const tb_trainer *trainer, int64_t *generator,
+                                     int64_t *discriminator) {
   *generator = trainer->generatorSteps;
   *discriminator = trainer->discriminatorSteps;
 }
 
-extern "C" void tb_trainer_set_steps(tb_trainer *trainer, int64_t generator, int64_t discriminator) {
+extern "C" void tb_trainer_set_steps(tb_trainer *trainer, int64_t generator,
+                                     int64_t discriminator) {
   trainer->generatorSteps = generator;
   trainer->discriminatorSteps = discriminator;
 }
@@ -209,14 +220,17 @@ static float accuracy(const torch::Tensor &logits, bool real) {
 }
 
 extern "C" tb_status tb_trainer_step(tb_trainer *t, int initialisation, const float *photoValues,
-                                     int64_t photoCount, const float *styleValues, int64_t styleCount,
-                                     const float *smoothValues, int64_t smoothCount, int batch,
-                                     int size, tb_step_losses *losses) {
+                                     int64_t photoCount, const float *styleValues,
+                                     int64_t styleCount, const float *smoothValues,
+                                     int64_t smoothCount, int batch, int size,
+                                     tb_step_losses *losses) {
   return guarded([&] {
-    if (batch < 1 || size < 16 || size % 8) return fail(TB_ERR_ARGUMENT, "size must be a multiple of 8, at least 16");
+    if (batch < 1 || size < 16 || size % 8)
+      return fail(TB_ERR_ARGUMENT, "size must be a multiple of 8, at least 16");
     if (!bridge::holdsPictures(photoCount, batch, size, size, "photos")) return TB_ERR_ARGUMENT;
-    if (!initialisation && (!bridge::holdsPictures(styleCount, batch, size, size, "style images") ||
-                            !bridge::holdsPictures(smoothCount, batch, size, size, "smoothed images")))
+    if (!initialisation &&
+        (!bridge::holdsPictures(styleCount, batch, size, size, "style images") ||
+         !bridge::holdsPictures(smoothCount, batch, size, size, "smoothed images")))
       return TB_ERR_ARGUMENT;
     auto photos = t->images(photoValues, batch, size, size);
     *losses = tb_step_losses{};
@@ -270,9 +284,9 @@ extern "C" tb_status tb_trainer_step(tb_trainer *t, int initialisation, const fl
   });
 }
 
-extern "C" tb_status tb_trainer_generate(tb_trainer *t, const float *photoValues, int64_t photoCount,
-                                         int batch, int height, int width, float *output,
-                                         int64_t outputCount) {
+extern "C" tb_status tb_trainer_generate(tb_trainer *t, const float *photoValues,
+                                         int64_t photoCount, int batch, int height, int width,
+                                         float *output, int64_t outputCount) {
   return guarded([&] {
     if (batch < 1 || height < 4 || width < 4 || height % 4 || width % 4)
       return fail(TB_ERR_ARGUMENT, "height and width must be positive multiples of 4");
@@ -297,7 +311,8 @@ extern "C" tb_status tb_trainer_features(tb_trainer *t, const float *values, int
     if (!bridge::holdsPictures(valueCount, batch, height, width, "images")) return TB_ERR_ARGUMENT;
     int64_t needed = int64_t(batch) * 512 * (height / 8) * (width / 8); // conv4_4: three poolings
     if (count != needed)
-      return fail(TB_ERR_ARGUMENT, std::to_string(count) + " values of output where the features need " +
+      return fail(TB_ERR_ARGUMENT, std::to_string(count) +
+                                       " values of output where the features need " +
                                        std::to_string(needed));
     torch::NoGradGuard noGrad;
     auto pictures = t->images(values, batch, height, width);
@@ -314,7 +329,8 @@ extern "C" tb_status tb_loss_evaluate(tb_loss loss, const float *a, const float 
     auto x = torch::from_blob(const_cast<float *>(a), {count}, torch::kFloat);
     switch (loss) {
     case TB_LOSS_L1:
-      *value = torch::l1_loss(x, torch::from_blob(const_cast<float *>(b), {count}, torch::kFloat)).item<float>();
+      *value = torch::l1_loss(x, torch::from_blob(const_cast<float *>(b), {count}, torch::kFloat))
+                   .item<float>();
       return TB_OK;
     case TB_LOSS_LOGISTIC:
       *value = logistic(x, b[0]).item<float>();

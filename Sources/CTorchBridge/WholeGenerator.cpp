@@ -20,7 +20,9 @@ at::Tensor normalise(const at::Tensor &x, const Normalisation &n) {
   case Normalisation::published: {
     at::Tensor mean = x.mean({2, 3}, true);
     at::Tensor deviation = x.var({2, 3}, false, true).sqrt_();
-    return (x - mean).div_(deviation.add_(1e-9)).mul_(n.scale.view({1, -1, 1, 1}))
+    return (x - mean)
+        .div_(deviation.add_(1e-9))
+        .mul_(n.scale.view({1, -1, 1, 1}))
         .add_(n.shift.view({1, -1, 1, 1}));
   }
   case Normalisation::instance:
@@ -53,12 +55,12 @@ namespace whole {
 
 banded::GeneratorLayers on(const banded::GeneratorLayers &layers, const at::Device &device) {
   banded::GeneratorLayers result = layers;
-  for (Convolution *c : {&result.entry, &result.down1, &result.down1Flat, &result.down2,
-                         &result.down2Flat, &result.up1, &result.up1Flat, &result.up2,
-                         &result.up2Flat, &result.exit})
+  for (Convolution *c :
+       {&result.entry, &result.down1, &result.down1Flat, &result.down2, &result.down2Flat,
+        &result.up1, &result.up1Flat, &result.up2, &result.up2Flat, &result.exit})
     *c = moved(*c, device);
-  for (Normalisation *n : {&result.entryNorm, &result.down1Norm, &result.down2Norm,
-                           &result.up1Norm, &result.up2Norm})
+  for (Normalisation *n :
+       {&result.entryNorm, &result.down1Norm, &result.down2Norm, &result.up1Norm, &result.up2Norm})
     *n = moved(*n, device);
   for (auto &residual : result.blocks) {
     residual.first = moved(residual.first, device);

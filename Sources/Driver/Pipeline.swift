@@ -1,6 +1,6 @@
 import CelCore
 import Foundation
-import Stages
+import DataStages
 import Yams
 
 /// A pipeline file: the stages to run, in order, with their options.

@@ -1,6 +1,6 @@
 import CelCore
 import Foundation
-import Stages
+import DataStages
 
 /// Runs a pipeline's stages in order on one dataset, in this process.
 ///

@@ -2,7 +2,7 @@ import ArgumentParser
 import CelCore
 import Foundation
 import ModelStages
-import Stages
+import DataStages
 
 /// What a pipeline hands a stage besides its options: where its input and outputs are.
 package struct StageContext: Sendable {

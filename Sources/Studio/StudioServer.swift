@@ -6,7 +6,7 @@ import ModelStages
 import NIOCore
 import Reports
 import ServiceLifecycle
-import Stages
+import DataStages
 
 /// `cel serve`: the studio's HTTP server. Routes only parse, check and answer; the work is
 /// the stages' own, called in this process.
@@ -43,7 +43,13 @@ package struct StudioServer: Sendable {
   func router() -> Router<BasicRequestContext> {
     let router = Router()
     router.addMiddleware { OwnOriginMiddleware(isLoopback: Self.loopbackHosts.contains(host)) }
-    router.get("/") { _, _ in Self.html(StudioPage.html) }
+    for (path, asset) in StudioPage.assets {
+      router.get(RouterPath(path)) { _, _ in
+        Response(
+          status: .ok, headers: [.contentType: asset.contentType],
+          body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
+      }
+    }
     router.get("/api/catalog") { _, _ in try Self.json(StudioCatalog(scanning: folders)) }
     router.post("/api/cartoonize") { request, _ in try await cartoonize(request) }
     router.get("/api/jobs/:id") { _, context in
@@ -230,12 +236,6 @@ package struct StudioServer: Sendable {
     return Response(
       status: status, headers: [.contentType: "application/json"],
       body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
-  }
-
-  static func html(_ text: String) -> Response {
-    Response(
-      status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-      body: .init(byteBuffer: ByteBuffer(string: text)))
   }
 
   /// A file, read from disk in chunks as it is sent, so a large video costs no more memory

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import ModelStages
-import Stages
+import DataStages
 
 @main
 struct ApplyCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Stages
+import DataStages
 
 @main
 struct ExtractCommand: AsyncParsableCommand {

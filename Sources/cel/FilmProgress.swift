@@ -1,7 +1,7 @@
 import CelCore
 import Driver
 import Foundation
-import Stages
+import DataStages
 import Synchronization
 
 /// One line per film as it finishes, numbered, while several films run at once.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CelCore
 import Foundation
-import Stages
+import DataStages
 
 struct FilmsCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(

@@ -2,7 +2,7 @@ import ArgumentParser
 import CelCore
 import Driver
 import Foundation
-import Stages
+import DataStages
 
 struct RunCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(

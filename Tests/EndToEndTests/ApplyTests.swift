@@ -3,7 +3,7 @@ import Foundation
 import Imaging
 import TestSupport
 import Testing
-import Training
+import Torch
 import Video
 
 /// cel-apply and cel-import with weights in the published layout, on real photos and on a

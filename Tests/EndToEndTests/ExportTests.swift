@@ -63,9 +63,7 @@ import Testing
   func weightsFile(_ weights: Weights, in folder: URL) throws -> URL {
     guard weights != .published else { return try GeneratorWeightFolders.seeded() }
     let file = folder.appendingPathComponent("trained.safetensors")
-    let script = Python.references.deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent(
-        "Benchmarks/trained_generator_reference.py")
+    let script = Python.references.appendingPathComponent("trained_generator_reference.py")
     let scratch = folder.appendingPathComponent("scratch")
     try Python.run(
       script,

@@ -1,6 +1,6 @@
 import CelCore
 import Foundation
-import Stages
+import DataStages
 import TestSupport
 import Testing
 

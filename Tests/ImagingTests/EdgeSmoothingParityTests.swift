@@ -8,8 +8,7 @@ import Video
 /// Celshade's smoothing against an independent reference of the recipe (numpy and OpenCV's
 /// Python binding, from Debian), on tiles cut from the real clip in opencv-doc.
 @Suite(.tags(.slow)) struct EdgeSmoothingParityTests {
-  static let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("Reference/edge_promoting.py")
+  static let reference = Python.references.appendingPathComponent("edge_promoting.py")
 
   /// 256×256 tiles from frames spread over Megamind.avi, written as PNG.
   func megamindTiles(in folder: URL) throws -> [URL] {

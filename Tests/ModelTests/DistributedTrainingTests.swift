@@ -5,7 +5,7 @@ import ModelStages
 import Synchronization
 import TestSupport
 import Testing
-import Training
+import Torch
 
 /// Data-parallel training over c10d's Gloo process group, two ranks on threads of this
 /// process talking over TCP on localhost.

@@ -4,7 +4,7 @@ import Imaging
 import ModelStages
 import TestSupport
 import Testing
-import Training
+import Torch
 
 /// The generator against independent forward passes over the whole picture in PyTorch's
 /// Python API (Debian's python3-torch), on real photos from opencv-doc.
@@ -86,9 +86,9 @@ import Training
     let blocked = try generator.forward(input, batch: 1, height: height, width: width)
     // Where the blocked pass runs here (its need differs from the banded pass's), it keeps
     // what it said it needs for the next picture of the size.
-    let fastest = Generator.peakBytes(width: width, height: height)
-    let blockedHere = fastest != Generator.peakBytes(width: width, height: height, pass: .banded)
-    #expect(generator.heldBytes == (blockedHere ? fastest : 0))
+    let blocked = Generator.peakBytes(width: width, height: height)
+    let blockedHere = blocked != Generator.peakBytes(width: width, height: height, pass: .banded)
+    #expect(generator.heldBytes == (blockedHere ? blocked : 0))
     let rows = (0..<height).map { row in
       let squares = (0..<3).flatMap { channel in
         let start = (channel * height + row) * width
@@ -139,9 +139,7 @@ import Training
     let photoFile = folder.appendingPathComponent("photo.png")
     try Image(try photo("baboon.jpg", width: 320, height: 236)).write(to: photoFile)
     let weights = folder.appendingPathComponent("trained.safetensors")
-    let script = Python.references.deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent(
-        "Benchmarks/trained_generator_reference.py")
+    let script = Python.references.appendingPathComponent("trained_generator_reference.py")
     let input = folder.appendingPathComponent("photo.npy")
     let reference = folder.appendingPathComponent("reference.png")
     try Python.run(script, ["export", weights.path, photoFile.path, input.path, norm])

@@ -4,7 +4,7 @@ import Imaging
 import ModelStages
 import TestSupport
 import Testing
-import Training
+import Torch
 
 /// Training that starts from a published style: the trainable instance-norm network with
 /// the published weights draws the published network's picture.

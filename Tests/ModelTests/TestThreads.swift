@@ -1,5 +1,5 @@
 import Foundation
-import Training
+import Torch
 
 /// The libtorch thread count the model tests run with: `CEL_TEST_THREADS`, or every core.
 /// `Scripts/check-portability` sets it to run the parity suites on one thread and on two,

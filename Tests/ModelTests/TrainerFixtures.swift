@@ -2,7 +2,7 @@ import CelCore
 import Foundation
 import TestSupport
 import Testing
-import Training
+import Torch
 
 /// Small trainers and batches the training tests share.
 enum TrainerFixtures {

@@ -3,7 +3,7 @@ import Foundation
 import ModelStages
 import TestSupport
 import Testing
-import Training
+import Torch
 
 @Suite(.tags(.slow)) struct TrainerTests {
   static func conv(_ input: Int, _ output: Int, _ kernel: Int) -> Int {

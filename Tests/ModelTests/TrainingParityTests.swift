@@ -2,11 +2,11 @@ import CelCore
 import Foundation
 import TestSupport
 import Testing
-import Training
+import Torch
 
 /// cel-train's training step against the same step in PyTorch's Python API
-/// (`Reference/train_steps_reference.py`, on the networks of
-/// `Benchmarks/cartoongan_torch.py`), one step at a time from a shared state.
+/// (`References/train_steps_reference.py`, on the networks of
+/// `References/cartoongan_torch.py`), one step at a time from a shared state.
 ///
 /// Adversarial training is chaotic: two correct implementations part within a few free
 /// adversarial steps, so each step starts from the state PyTorch reached after the one

@@ -3,7 +3,7 @@ import Foundation
 import ModelStages
 import TestSupport
 import Testing
-import Training
+import Torch
 
 @Suite struct WeightsTests {
   /// A copy (links) of a folder in the published layout that a test may damage.

@@ -1,7 +1,7 @@
 import CelCore
 import Foundation
 import Imaging
-import Stages
+import DataStages
 import Studio
 import TestSupport
 import Testing

@@ -13,10 +13,10 @@ package enum Python {
     fileURLWithPath: ProcessInfo.processInfo.environment["CELSHADE_ONNX_PYTHON"]
       ?? "/opt/celshade/venv-onnx/bin/python3")
 
-  /// Where the tests' reference scripts live.
+  /// The independent references in Python that the tests, benchmarks and scripts share.
   package static let references = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("ModelTests/Reference")
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("References")
 
   /// Runs `script` with `arguments`; returns what it printed, or throws with its errors.
   @discardableResult

@@ -26,11 +26,7 @@ typedef enum {
 } cvb_status;
 
 /* Encoder parameters for cvb_image_write, with OpenCV's values. */
-enum {
-  CVB_WRITE_JPEG_QUALITY = 1,
-  CVB_WRITE_PNG_COMPRESSION = 16,
-  CVB_WRITE_WEBP_QUALITY = 64
-};
+enum { CVB_WRITE_JPEG_QUALITY = 1, CVB_WRITE_PNG_COMPRESSION = 16, CVB_WRITE_WEBP_QUALITY = 64 };
 
 typedef enum { CVB_INTER_AREA = 0, CVB_INTER_LINEAR = 1, CVB_INTER_CUBIC = 2 } cvb_interpolation;
 
@@ -64,15 +60,14 @@ cvb_status cvb_image_grey_maxima(const cvb_image *image, double *row_maxima, int
 /* 64-bit DCT perceptual hash: grey, 32×32 area resize, low 8×8 DCT block vs its median. */
 cvb_status cvb_image_phash(const cvb_image *image, uint64_t *hash);
 /* Fraction of pixels on Canny edges of the grey image. */
-cvb_status cvb_image_edge_density(const cvb_image *image, double low, double high,
-                                  double *density);
+cvb_status cvb_image_edge_density(const cvb_image *image, double low, double high, double *density);
 
 /* Edge smoothing: Canny(low, high) on the grey image, dilate by a square kernel of
  * `dilate_size`, then every pixel under the dilated mask becomes the Gaussian-weighted
  * average (kernel `gauss_size`, sigma from the size, reflect-101 borders) computed in double
  * and truncated to 8 bits; other pixels are copied. 8-bit BGR or grey input. */
-cvb_status cvb_image_edge_smooth(const cvb_image *image, double low, double high,
-                                 int dilate_size, int gauss_size, cvb_image **out);
+cvb_status cvb_image_edge_smooth(const cvb_image *image, double low, double high, int dilate_size,
+                                 int gauss_size, cvb_image **out);
 
 /* The dilated Canny edges edge smoothing replaces, as an 8-bit grey image (0 or 255). */
 cvb_status cvb_image_edge_mask(const cvb_image *image, double low, double high, int dilate_size,

@@ -51,17 +51,17 @@ tb_status tb_generator_parameter(const tb_generator *generator, int index, const
                                  int *rank, int64_t shape[4]);
 /* Copies `count` float32 values into (or out of) the named parameter; `count` must equal
  * the number of its elements. */
-tb_status tb_generator_set_parameter(tb_generator *generator, const char *name,
-                                     const float *values, int64_t count);
-tb_status tb_generator_get_parameter(const tb_generator *generator, const char *name,
-                                     float *values, int64_t count);
+tb_status tb_generator_set_parameter(tb_generator *generator, const char *name, const float *values,
+                                     int64_t count);
+tb_status tb_generator_get_parameter(const tb_generator *generator, const char *name, float *values,
+                                     int64_t count);
 
 /* How tb_generator_forward goes through the network on the CPU. Both see each image whole,
  * so instance norms take the whole image's statistics. */
 typedef enum {
   /* The blocked pass where oneDNN has its own kernels for this processor: activations in
    * its blocked layout, the 3x3 convolutions by Winograd where it offers that; else banded. */
-  TB_PASS_FASTEST = 0,
+  TB_PASS_BLOCKED = 0,
   /* One layer at a time in bands of rows with libtorch's operators: the least memory, and
    * float32 rounding as PyTorch's own. */
   TB_PASS_BANDED = 1,
@@ -73,13 +73,13 @@ typedef enum {
  * batch x 3 x height x width. Memory holds at most tb_generator_peak_bytes besides the
  * caller's buffers. */
 tb_status tb_generator_forward(tb_generator *generator, tb_pass pass, const float *input,
-                               int64_t input_count, int batch, int height, int width,
-                               float *output, int64_t output_count);
+                               int64_t input_count, int batch, int height, int width, float *output,
+                               int64_t output_count);
 
 /* The most memory tb_generator_forward holds for one height x width image. */
 int64_t tb_generator_peak_bytes(tb_pass pass, int height, int width);
 /* The memory the generator keeps between forward passes for the last picture size (the
- * fastest pass's buffers and weights), part of tb_generator_peak_bytes for that size. */
+ * blocked pass's buffers and weights), part of tb_generator_peak_bytes for that size. */
 int64_t tb_generator_held_bytes(const tb_generator *generator);
 
 /* The same network over each whole image at once, every layer with libtorch's own
@@ -112,15 +112,15 @@ typedef struct tb_trainer tb_trainer;
 typedef enum { TB_DEVICE_AUTO = 0, TB_DEVICE_CPU = 1, TB_DEVICE_CUDA = 2 } tb_device;
 
 typedef struct {
-  int batch_norm;            /* 1: batch norm, 0: instance norm (affine) */
-  tb_device device;          /* AUTO: a GPU when this libtorch has CUDA and sees one */
-  int device_index;          /* which GPU, from 0 */
-  float generator_rate;      /* Adam learning rates */
+  int batch_norm;       /* 1: batch norm, 0: instance norm (affine) */
+  tb_device device;     /* AUTO: a GPU when this libtorch has CUDA and sees one */
+  int device_index;     /* which GPU, from 0 */
+  float generator_rate; /* Adam learning rates */
   float discriminator_rate;
-  double beta1, beta2;       /* double, as PyTorch holds them: 0.999f is 1.3e-5 off in 1 - beta2 */
-  float content_weight;      /* omega, the paper's 10 */
-  float style_weight;        /* Gram-matrix style loss; 0 for none */
-  uint64_t seed;             /* initial weights */
+  double beta1, beta2;  /* double, as PyTorch holds them: 0.999f is 1.3e-5 off in 1 - beta2 */
+  float content_weight; /* omega, the paper's 10 */
+  float style_weight;   /* Gram-matrix style loss; 0 for none */
+  uint64_t seed;        /* initial weights */
 } tb_trainer_options;
 
 /* What one step measured: losses, and the discriminator's accuracy on real style images
