@@ -138,7 +138,8 @@ let package = Package(
     .target(
       name: "Driver",
       dependencies: [
-        "DataStages", "ModelStages", "CelCore", argumentParser, .product(name: "Yams", package: "Yams"),
+        "DataStages", "ModelStages", "CelCore", argumentParser,
+        .product(name: "Yams", package: "Yams"),
       ]),
 
     // Tools: the sample film's renderer and the image benchmark.
@@ -183,7 +184,9 @@ let package = Package(
           "Driver", "Reports", "DataStages", "ModelStages", "Studio", "CelCore", argumentParser,
         ])
     ]
-    + dataCommands.map { .executableTarget(name: $0, dependencies: ["DataStages", argumentParser]) }
+    + dataCommands.map {
+      .executableTarget(name: $0, dependencies: ["DataStages", argumentParser])
+    }
     + modelCommands.map {
       .executableTarget(
         name: $0, dependencies: ["ModelStages", "DataStages", "CelCore", argumentParser])

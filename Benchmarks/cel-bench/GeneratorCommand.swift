@@ -23,7 +23,8 @@ struct GeneratorCommand: ParsableCommand {
   @Option(help: "A folder of weights in the published layout (one .npy per tensor).")
   var weights: String
 
-  @Option(help: "The CPU pass: blocked (banded where oneDNN has no kernels of its own here) or banded.")
+  @Option(
+    help: "The CPU pass: blocked (banded where oneDNN has no kernels of its own here) or banded.")
   var pass = Generator.Pass.blocked
 
   @Option var width = 1920
@@ -32,7 +33,7 @@ struct GeneratorCommand: ParsableCommand {
   @Option var threads = ProcessInfo.processInfo.activeProcessorCount
 
   func run() throws {
-    TorchRuntime.prepare(threads: threads, cachingMemory: false)
+    try TorchRuntime.prepare(threads: threads, cachingMemory: false)
     let generator = try Generator(variant: .published)
     for (name, _) in generator.parameters {
       let file = URL(fileURLWithPath: weights).appendingPathComponent(name + ".npy")

@@ -18,7 +18,7 @@ struct TrainStepCommand: ParsableCommand {
   @Option var device = Trainer.Device.cpu
 
   func run() throws {
-    TorchRuntime.prepare(threads: threads, cachingMemory: true)
+    try TorchRuntime.prepare(threads: threads, cachingMemory: true)
     var options = Trainer.Options()
     options.device = device
     let trainer = try Trainer(options: options)

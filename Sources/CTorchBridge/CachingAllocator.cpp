@@ -1,4 +1,4 @@
-#include "CTorchBridge.h"
+#include "BridgeSupport.hpp"
 
 #include <c10/core/CPUAllocator.h>
 #include <torch/version.h>
@@ -144,16 +144,22 @@ std::atomic<CachingAllocator *> CachingAllocator::shared{nullptr};
 
 } // namespace
 
-extern "C" void tb_cache_release(void) {
-  if (CachingAllocator *cache = CachingAllocator::shared.load()) cache->trim();
+extern "C" tb_status tb_cache_release(void) {
+  return bridge::guarded([] {
+    if (CachingAllocator *cache = CachingAllocator::shared.load()) cache->trim();
+    return TB_OK;
+  });
 }
 
-extern "C" void tb_cache_memory(void) {
-  static std::once_flag installed;
-  std::call_once(installed, [] {
-    // Never freed: tensors made through it may outlive every other object.
-    auto *cache = new CachingAllocator();
-    CachingAllocator::shared.store(cache);
-    c10::SetCPUAllocator(cache, /* priority over the default */ 1);
+extern "C" tb_status tb_cache_memory(void) {
+  return bridge::guarded([] {
+    static std::once_flag installed;
+    std::call_once(installed, [] {
+      // Never freed: tensors made through it may outlive every other object.
+      auto *cache = new CachingAllocator();
+      CachingAllocator::shared.store(cache);
+      c10::SetCPUAllocator(cache, /* priority over the default */ 1);
+    });
+    return TB_OK;
   });
 }

@@ -11,11 +11,12 @@ using bridge::fail;
 using bridge::guarded;
 
 extern "C" int tb_cuda_device_count(void) {
-  try {
-    return int(torch::cuda::device_count());
-  } catch (...) {
-    return 0;
-  }
+  int count = 0;
+  guarded([&] {
+    count = int(torch::cuda::device_count());
+    return TB_OK;
+  });
+  return count;
 }
 
 extern "C" tb_status tb_cuda_memory(int device, int64_t *free_bytes, int64_t *total_bytes) {

@@ -162,7 +162,12 @@ struct tb_generator {
   }
 };
 
-extern "C" void tb_set_threads(int threads) { at::set_num_threads(threads); }
+extern "C" tb_status tb_set_threads(int threads) {
+  return guarded([&] {
+    at::set_num_threads(threads);
+    return TB_OK;
+  });
+}
 
 extern "C" tb_status tb_generator_create(tb_norm norm, tb_generator **out) {
   return guarded([&] {
@@ -186,9 +191,11 @@ extern "C" tb_status tb_generator_parameter(const tb_generator *generator, int i
 
 extern "C" tb_status tb_generator_set_parameter(tb_generator *generator, const char *name,
                                                 const float *values, int64_t count) {
-  generator->onDevice.clear(); // stale copies
-  generator->blocked.reset();
-  return guarded([&] { return generator->tensors.set(name, values, count); });
+  return guarded([&] {
+    generator->onDevice.clear(); // stale copies
+    generator->blocked.reset();
+    return generator->tensors.set(name, values, count);
+  });
 }
 
 extern "C" tb_status tb_generator_get_parameter(const tb_generator *generator, const char *name,

@@ -1,6 +1,6 @@
 import CelCore
-import Foundation
 import DataStages
+import Foundation
 
 /// Runs a film pipeline on a set of films: its per-film steps (extract, tile) for each
 /// film, several films at once, then its set-wide steps (smooth, split) over every film.

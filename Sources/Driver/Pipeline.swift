@@ -1,6 +1,6 @@
 import CelCore
-import Foundation
 import DataStages
+import Foundation
 import Yams
 
 /// A pipeline file: the stages to run, in order, with their options.

@@ -1,6 +1,6 @@
 import CelCore
-import Foundation
 import DataStages
+import Foundation
 
 /// Runs a pipeline's stages in order on one dataset, in this process.
 ///

@@ -1,8 +1,8 @@
 import ArgumentParser
 import CelCore
+import DataStages
 import Foundation
 import ModelStages
-import DataStages
 
 /// What a pipeline hands a stage besides its options: where its input and outputs are.
 package struct StageContext: Sendable {

@@ -1,7 +1,7 @@
 import CelCore
+import DataStages
 import Foundation
 import Imaging
-import DataStages
 
 /// Twelve tiles of a dataset with their edge-smoothed twins and edge masks, redrawn for any
 /// parameters by the same code as `cel-smooth`, so the sliders show what the set would be.

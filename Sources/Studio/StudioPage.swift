@@ -10,7 +10,8 @@ enum StudioPage {
   /// The page's files by the path the browser asks for.
   static let assets: [String: Asset] = [
     "/": Asset(contentType: "text/html; charset=utf-8", bytes: PackageResources.index_html),
-    "/studio.css": Asset(contentType: "text/css; charset=utf-8", bytes: PackageResources.studio_css),
+    "/studio.css": Asset(
+      contentType: "text/css; charset=utf-8", bytes: PackageResources.studio_css),
     "/studio.js": Asset(
       contentType: "text/javascript; charset=utf-8", bytes: PackageResources.studio_js),
   ]

@@ -1,4 +1,5 @@
 import CelCore
+import DataStages
 import Foundation
 import Hummingbird
 import Logging
@@ -6,7 +7,6 @@ import ModelStages
 import NIOCore
 import Reports
 import ServiceLifecycle
-import DataStages
 
 /// `cel serve`: the studio's HTTP server. Routes only parse, check and answer; the work is
 /// the stages' own, called in this process.

@@ -9,12 +9,15 @@ package enum TorchRuntime {
   /// fault them in again (up to a third of a training step). Blocks in use and cached stay
   /// within a quarter over the peak in use. Inference holds its large activations once
   /// each, so there the cache would only add that quarter to the peak.
-  package static func prepare(threads: Int, cachingMemory: Bool) {
-    tb_set_threads(Int32(threads))
-    if cachingMemory { tb_cache_memory() }
+  ///
+  /// - Throws: `TorchError` when libtorch refuses the thread count (fewer than one).
+  package static func prepare(threads: Int, cachingMemory: Bool) throws {
+    try check(tb_set_threads(Int32(threads)), "use \(threads) threads")
+    if cachingMemory { try check(tb_cache_memory(), "cache tensor memory") }
   }
 
   /// Frees the blocks the cache holds, when a stage is done with libtorch: `cel run` may
   /// go on to other stages in the same process.
-  package static func releaseCachedMemory() { tb_cache_release() }
+  /// Freeing only returns blocks to malloc, so a failure leaves nothing to undo or report.
+  package static func releaseCachedMemory() { _ = tb_cache_release() }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import DataStages
+import Foundation
 
 @main
 struct SmoothCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
+import DataStages
 import Foundation
 import ModelStages
-import DataStages
 
 @main
 struct TrainCommand: AsyncParsableCommand {

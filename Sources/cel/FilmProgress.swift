@@ -1,7 +1,7 @@
 import CelCore
+import DataStages
 import Driver
 import Foundation
-import DataStages
 import Synchronization
 
 /// One line per film as it finishes, numbered, while several films run at once.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CelCore
-import Foundation
 import DataStages
+import Foundation
 
 struct FilmsCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(

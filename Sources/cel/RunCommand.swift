@@ -1,8 +1,8 @@
 import ArgumentParser
 import CelCore
+import DataStages
 import Driver
 import Foundation
-import DataStages
 
 struct RunCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import CelCore
+import DataStages
 import Driver
 import Foundation
-import DataStages
 import TestSupport
 import Testing
 

@@ -1,7 +1,7 @@
 import CelCore
+import DataStages
 import Foundation
 import Imaging
-import DataStages
 import TestSupport
 import Testing
 

@@ -1,6 +1,6 @@
 import CelCore
-import Foundation
 import DataStages
+import Foundation
 import TestSupport
 import Testing
 

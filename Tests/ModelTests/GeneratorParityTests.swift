@@ -20,7 +20,7 @@ import Torch
     let picture = try photo("fruits.jpg", width: width, height: height)
     let weights = try GeneratorWeightFolders.seeded()
     let input = ReferenceCartoon.input(picture)
-    TestThreads.apply()
+    try TestThreads.apply()
     let generator = try GeneratorWeights.load(weights).makeGenerator()
     let banded = try generator.forward(input, batch: 1, height: height, width: width, pass: .banded)
     let blocked = try generator.forward(input, batch: 1, height: height, width: width)
@@ -79,16 +79,17 @@ import Torch
   @Test func theBlockedPassesBandsMeetWithoutSeams() throws {
     let (width, height) = (868, 600)
     let input = ReferenceCartoon.input(try photo("building.jpg", width: width, height: height))
-    TestThreads.apply()
+    try TestThreads.apply()
     let generator = try GeneratorWeights.load(try GeneratorWeightFolders.seeded()).makeGenerator()
     let banded = try generator.forward(input, batch: 1, height: height, width: width, pass: .banded)
     #expect(generator.heldBytes == 0)
     let blocked = try generator.forward(input, batch: 1, height: height, width: width)
     // Where the blocked pass runs here (its need differs from the banded pass's), it keeps
     // what it said it needs for the next picture of the size.
-    let blocked = Generator.peakBytes(width: width, height: height)
-    let blockedHere = blocked != Generator.peakBytes(width: width, height: height, pass: .banded)
-    #expect(generator.heldBytes == (blockedHere ? blocked : 0))
+    let blockedBytes = Generator.peakBytes(width: width, height: height)
+    let blockedHere =
+      blockedBytes != Generator.peakBytes(width: width, height: height, pass: .banded)
+    #expect(generator.heldBytes == (blockedHere ? blockedBytes : 0))
     let rows = (0..<height).map { row in
       let squares = (0..<3).flatMap { channel in
         let start = (channel * height + row) * width
@@ -123,7 +124,7 @@ import Torch
   func theHayaoStyleDrawsItsOwnPicture() throws {
     let hayao = try #require(GeneratorWeightFolders.hayao)
     let picture = try photo("building.jpg", width: 868, height: 600)
-    TestThreads.apply()
+    try TestThreads.apply()
     let cartoon = try Cartoonizer(weights: try GeneratorWeights.load(hayao)).cartoonize(picture)
     let difference = LevelDifference(
       cartoon, try ReferenceCartoon.published(weights: hayao, picture: picture))
@@ -145,7 +146,7 @@ import Torch
     try Python.run(script, ["export", weights.path, photoFile.path, input.path, norm])
     try Python.run(script, ["forward", weights.path, input.path, "2", reference.path])
 
-    TestThreads.apply()
+    try TestThreads.apply()
     let loaded = try GeneratorWeights.load(weights)
     #expect(loaded.variant.rawValue == "celshade-\(norm)-norm")
     let cartoon = try Cartoonizer(weights: loaded).cartoonize(try Image.read(photoFile).pixels())

@@ -10,5 +10,5 @@ enum TestThreads {
     ?? ProcessInfo.processInfo.activeProcessorCount
 
   /// Sets libtorch's intra-op threads to `count`, as a stage sets them before its first tensor.
-  static func apply() { TorchRuntime.prepare(threads: count, cachingMemory: false) }
+  static func apply() throws { try TorchRuntime.prepare(threads: count, cachingMemory: false) }
 }

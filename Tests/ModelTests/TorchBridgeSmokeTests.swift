@@ -1,5 +1,6 @@
 import CTorchBridge
 import Testing
+import Torch
 
 /// The C API of the libtorch bridge, called directly.
 @Suite struct TorchBridgeSmokeTests {
@@ -96,6 +97,45 @@ import Testing
     }
     // The initialisation step reads photos alone.
     #expect(tb_trainer_step(trainer, 1, input, right, nil, 0, nil, 0, 2, 16, &losses) == TB_OK)
+  }
+
+  /// Every entry point that hands a value on to libtorch returns libtorch's refusal as a
+  /// status and a message, instead of letting its exception cross into Swift.
+  @Test func valuesLibtorchRejectsComeBackAsErrors() throws {
+    func refusedByTorch(_ status: tb_status) {
+      #expect(status == TB_ERR_TORCH)
+      #expect(!String(cString: tb_last_error()).isEmpty)
+    }
+    refusedByTorch(tb_set_threads(0))
+    refusedByTorch(tb_set_threads(-4))
+    try TestThreads.apply()
+    #expect(throws: TorchError.self) { try TorchRuntime.prepare(threads: 0, cachingMemory: false) }
+    try TestThreads.apply()
+
+    let values = [Float](repeating: 0, count: 4)
+    var loss: Float = 0
+    for kind in [TB_LOSS_L1, TB_LOSS_LOGISTIC] {
+      refusedByTorch(tb_loss_evaluate(kind, values, values, -1, 1, 1, &loss))
+    }
+    #expect(tb_cuda_memory(-1, nil, nil) == TB_ERR_ARGUMENT)
+    var generator: OpaquePointer?
+    #expect(tb_generator_create(TB_NORM_INSTANCE, &generator) == TB_OK)
+    defer { tb_generator_free(generator) }
+    var output = [Float](repeating: 0, count: 3 * 4 * 4)
+    #expect(
+      tb_generator_forward_whole(generator, 99, output, 48, 1, 4, 4, &output, 48)
+        == TB_ERR_ARGUMENT)
+    #expect(String(cString: tb_last_error()).hasPrefix("no CUDA device 99"))
+
+    // Gloo, under libtorch, refuses a network interface this machine does not have with an
+    // exception of its own.
+    var group: OpaquePointer?
+    let port = Int32.random(in: 30000...60000)
+    #expect(
+      tb_process_group_create("127.0.0.1", port, 0, 1, "no-such-interface0", nil, 5000, -1, &group)
+        == TB_ERR_UNKNOWN)
+    #expect(String(cString: tb_last_error()).contains("no-such-interface0"))
+    #expect(group == nil)
   }
 
   /// The banded pass: two activations at most, 96 channels' worth of full-size planes, and a

@@ -20,7 +20,7 @@ enum TrainerFixtures {
     options.device = device
     options.generatorRate = rate
     options.discriminatorRate = rate
-    TestThreads.apply()
+    try TestThreads.apply()
     let trainer = try Trainer(options: options)
     var generator = SeededGenerator(seed: 11)
     for (name, shape) in trainer.tensors where name.hasPrefix("vgg.") {

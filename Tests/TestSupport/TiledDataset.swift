@@ -1,6 +1,6 @@
+import DataStages
 import Foundation
 import Imaging
-import DataStages
 
 /// A dataset with tiles cut from synthetic photos, as `cel-tile` leaves it: `groups` photos,
 /// each its own group, named by `prefix`, two random 128-pixel tiles from each.

@@ -1,7 +1,9 @@
 /* CTorchBridge: a plain-C face over libtorch for the CartoonGAN generator.
  *
- * Every function that can fail returns a tb_status and, on failure, leaves a message for
- * tb_last_error() on the calling thread. A tb_generator handed out through `out` is owned
+ * Every function that calls into libtorch runs inside the bridge's exception guard: it
+ * returns a tb_status (or, for a count, a safe value) and, on failure, leaves a message for
+ * tb_last_error() on the calling thread. The rest only read or write the bridge's own
+ * fields, and cannot throw. A tb_generator handed out through `out` is owned
  * by the caller and freed with tb_generator_free. Names and shapes of parameters are the
  * network's structure; which files they come from, and every other choice, is the
  * caller's.
@@ -28,15 +30,15 @@ typedef enum { TB_OK = 0, TB_ERR_ARGUMENT, TB_ERR_TORCH, TB_ERR_UNKNOWN } tb_sta
  * Every convolution pads by reflection. */
 typedef enum { TB_NORM_PUBLISHED_INSTANCE = 0, TB_NORM_BATCH = 1, TB_NORM_INSTANCE = 2 } tb_norm;
 
-/* Threads libtorch uses within one operation. */
-void tb_set_threads(int threads);
+/* Threads libtorch uses within one operation; libtorch refuses fewer than one. */
+tb_status tb_set_threads(int threads);
 
 /* From now on, tensors of 1 MiB and more are freed into a cache and reused from there
  * instead of going back to malloc; blocks in use and cached together stay within a
  * quarter over the most ever in use at once. Later calls do nothing. */
-void tb_cache_memory(void);
+tb_status tb_cache_memory(void);
 /* Frees every cached block now (the cache stays on), for the end of a long job. */
-void tb_cache_release(void);
+tb_status tb_cache_release(void);
 
 /* The CartoonGAN generator with parameters of the right shapes: zero for the published
  * layout, fresh for a trainable one; set them all before use. */
@@ -92,7 +94,8 @@ tb_status tb_generator_forward_whole(tb_generator *generator, int device, const 
 /* About the most device memory tb_generator_forward_whole holds for one image. */
 int64_t tb_generator_whole_bytes(int height, int width);
 
-/* CUDA devices this libtorch sees: 0 for a CPU-only build, or where no GPU is seen. */
+/* CUDA devices this libtorch sees: 0 for a CPU-only build, or where no GPU is seen (and
+ * where asking failed, with the reason for tb_last_error). */
 int tb_cuda_device_count(void);
 /* Free and total memory of CUDA device `device`, in bytes. Fails where this build has no
  * CUDA runtime or the device does not exist. */

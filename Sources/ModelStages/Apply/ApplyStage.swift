@@ -1,7 +1,7 @@
 import CelCore
+import DataStages
 import Foundation
 import Imaging
-import DataStages
 import Torch
 import Video
 
@@ -46,7 +46,7 @@ package struct ApplyStage: Sendable {
       throw CelError.cannotWrite(output.path, reason: "exists (use --overwrite to replace it)")
     }
     let cudaDevice = try CUDA.index(for: options.device)
-    TorchRuntime.prepare(
+    try TorchRuntime.prepare(
       threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount, cachingMemory: false
     )
     let weights = try GeneratorWeights.load(URL(fileURLWithPath: options.model))

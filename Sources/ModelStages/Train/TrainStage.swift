@@ -1,7 +1,7 @@
 import ArgumentParser
 import CelCore
-import Foundation
 import DataStages
+import Foundation
 import Torch
 
 /// `cel-train`: CartoonGAN training on a style set and a photo set, with checkpoints that
@@ -56,7 +56,7 @@ package struct TrainStage: Sendable {
       : options.resume
         ? try RunFolder.resume(url, settings: settings)
         : try RunFolder.create(url, settings: settings)
-    TorchRuntime.prepare(
+    try TorchRuntime.prepare(
       threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount, cachingMemory: true)
     var trainerOptions = options.trainerOptions
     trainerOptions.device = cudaDevice == nil ? .cpu : .cuda
